@@ -1,0 +1,29 @@
+"""Linear algebra on JAX."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+
+from lamina.backend.contract import LinalgOps
+from lamina_jax.core import convert
+from lamina_jax.numpy import _float
+
+
+class JaxLinalgOps(LinalgOps):
+    def norm(self, x: Any, ord: Any = None, axis: Any = None, keepdims: bool = False) -> jax.Array:
+        return jnp.linalg.norm(_float(x), ord=ord, axis=axis, keepdims=keepdims)
+
+    def inv(self, x: Any) -> jax.Array:
+        return jnp.linalg.inv(_float(x))
+
+    def solve(self, a: Any, b: Any) -> jax.Array:
+        return jnp.linalg.solve(_float(a), _float(b))
+
+    def det(self, x: Any) -> jax.Array:
+        return jnp.linalg.det(_float(x))
+
+    def cholesky(self, x: Any) -> jax.Array:
+        return jnp.linalg.cholesky(convert(x))

@@ -1,0 +1,32 @@
+"""Neural-network ops: activations, softmax, one-hot, cross-entropies.
+
+Each function dispatches to the active backend; on symbolic tensors it
+infers the output shape instead. Documentation lives in the contract
+(`lamina.backend.contract.nn_ops`)."""
+
+from lamina.backend.contract import NNOps
+from lamina.ops.dispatch import make_op
+
+_C = NNOps
+
+binary_crossentropy = make_op(_C.binary_crossentropy, __name__)
+categorical_crossentropy = make_op(_C.categorical_crossentropy, __name__)
+elu = make_op(_C.elu, __name__)
+gelu = make_op(_C.gelu, __name__)
+hard_sigmoid = make_op(_C.hard_sigmoid, __name__)
+hard_silu = make_op(_C.hard_silu, __name__)
+leaky_relu = make_op(_C.leaky_relu, __name__)
+log_sigmoid = make_op(_C.log_sigmoid, __name__)
+log_softmax = make_op(_C.log_softmax, __name__)
+moments = make_op(_C.moments, __name__)
+one_hot = make_op(_C.one_hot, __name__)
+relu = make_op(_C.relu, __name__)
+relu6 = make_op(_C.relu6, __name__)
+selu = make_op(_C.selu, __name__)
+sigmoid = make_op(_C.sigmoid, __name__)
+silu = make_op(_C.silu, __name__)
+softmax = make_op(_C.softmax, __name__)
+softplus = make_op(_C.softplus, __name__)
+softsign = make_op(_C.softsign, __name__)
+sparse_categorical_crossentropy = make_op(_C.sparse_categorical_crossentropy, __name__)
+swish = make_op(_C.swish, __name__)

@@ -1,0 +1,146 @@
+"""Which classes and functions a saved config may name.
+
+Loading resolves names only through this registry: the public namespaces of
+Lamina itself, objects registered with `register_keras_serializable` or by
+plugins (`register_objects` hook), and `custom_objects` passed by the caller.
+It never imports a module named in a file.
+"""
+
+from __future__ import annotations
+
+import importlib
+import threading
+from collections.abc import Callable
+from typing import Any
+
+_REGISTERED: dict[str, Any] = {}  # "package>name" -> object
+_NAMES: dict[Any, str] = {}  # object -> "package>name"
+_PLUGINS: dict[str, str] = {}  # "package>name" -> plugin that registered it
+_local = threading.local()
+
+# Public Lamina namespaces a config may name, keyed by the module string that
+# Keras 3 and Lamina write into configs.
+_NAMESPACES = {
+    "layers": "lamina.layers",
+    "models": "lamina.models",
+    "initializers": "lamina.initializers",
+    "regularizers": "lamina.regularizers",
+    "constraints": "lamina.constraints",
+    "activations": "lamina.activations",
+    "optimizers": "lamina.optimizers",
+    "optimizers.schedules": "lamina.optimizers.schedules",
+    "losses": "lamina.losses",
+    "metrics": "lamina.metrics",
+    "callbacks": "lamina.callbacks",
+}
+
+
+def add_object(obj: Any, package: str | None = None, name: str | None = None, plugin: str = "") -> str:
+    """Registers `obj` under "package>name"; returns that key."""
+    package = package or "Custom"
+    name = name or getattr(obj, "__name__", None)
+    if not name:
+        raise ValueError(f"Cannot register {obj!r}: give it a `name`.")
+    key = f"{package}>{name}"
+    previous = _REGISTERED.get(key)
+    if previous is not None and previous is not obj and _PLUGINS.get(key) != plugin:
+        raise ValueError(
+            f"{key!r} is already registered (by {_PLUGINS.get(key) or 'user code'}). "
+            "Choose another `package` or `name`."
+        )
+    _REGISTERED[key] = obj
+    _NAMES[obj] = key
+    _PLUGINS[key] = plugin
+    return key
+
+
+def remove_object(key: str) -> None:
+    obj = _REGISTERED.pop(key, None)
+    _PLUGINS.pop(key, None)
+    if obj is not None and _NAMES.get(obj) == key:
+        del _NAMES[obj]
+
+
+def register_keras_serializable(package: str = "Custom", name: str | None = None) -> Callable:
+    """Decorator registering a class or function so saved models can name it.
+
+    Example:
+        ```python
+        @lamina.saving.register_keras_serializable(package="MyLayers")
+        class Scale(lamina.layers.Layer):
+            ...
+        ```
+    """
+
+    def decorator(obj: Any) -> Any:
+        if isinstance(obj, type) and not hasattr(obj, "get_config"):
+            raise ValueError(f"Cannot register {obj.__name__}: it has no get_config method.")
+        add_object(obj, package=package, name=name)
+        return obj
+
+    return decorator
+
+
+def get_registered_name(obj: Any) -> str:
+    """The registered "package>name" of `obj`, or its plain name."""
+    key = _NAMES.get(obj)
+    if key is not None:
+        return key
+    return getattr(obj, "__name__", type(obj).__name__)
+
+
+def get_registered_object(name: str, custom_objects: dict | None = None, module_objects: dict | None = None) -> Any:
+    """Looks `name` up in scoped and given custom objects, then the registry."""
+    for scope in reversed(getattr(_local, "scopes", [])):
+        if name in scope:
+            return scope[name]
+    if custom_objects and name in custom_objects:
+        return custom_objects[name]
+    if name in _REGISTERED:
+        return _REGISTERED[name]
+    if module_objects and name in module_objects:
+        return module_objects[name]
+    return None
+
+
+def builtin_namespace(module: str | None) -> Any:
+    """The Lamina module that a config's "module" string stands for, or None."""
+    if not module:
+        return None
+    for prefix in ("keras.", "lamina."):
+        if module.startswith(prefix):
+            short = module[len(prefix) :]
+            if short.startswith("src."):
+                return None
+            target = _NAMESPACES.get(short)
+            return importlib.import_module(target) if target else None
+    if module in ("keras", "lamina"):
+        return importlib.import_module("lamina")
+    return None
+
+
+class CustomObjectScope:
+    """Makes `custom_objects` resolvable by name inside the `with` block.
+
+    Example:
+        ```python
+        with lamina.saving.CustomObjectScope({"Scale": Scale}):
+            model = lamina.models.model_from_json(text)
+        ```
+    """
+
+    def __init__(self, custom_objects: dict | None = None) -> None:
+        self.custom_objects = dict(custom_objects or {})
+
+    def __enter__(self) -> CustomObjectScope:
+        scopes = getattr(_local, "scopes", None)
+        if scopes is None:
+            scopes = _local.scopes = []
+        scopes.append(self.custom_objects)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _local.scopes.pop()
+
+
+custom_object_scope = CustomObjectScope

@@ -1,0 +1,1 @@
+"""Testing tools: the backend conformance suite and the layer test harness."""

@@ -1,0 +1,97 @@
+"""Every op against its NumPy reference, eagerly and symbolically."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+import lamina.ops
+from lamina.backend import SymbolicTensor, dtypes
+from lamina.testing.conformance.op_cases import CASES, OpCase
+
+
+def _expected_dtype(case: OpCase, expected: np.ndarray) -> str:
+    if case.dtype:
+        return case.dtype
+    name = dtypes.standardize_dtype(np.asarray(expected).dtype)
+    return {"float64": "float32", "int64": "int32"}.get(name, name)
+
+
+def _to_symbolic(value: Any) -> Any:
+    if isinstance(value, np.ndarray):
+        return SymbolicTensor(value.shape, value.dtype)
+    if isinstance(value, list) and value and all(isinstance(v, np.ndarray) for v in value):
+        return [SymbolicTensor(v.shape, v.dtype) for v in value]
+    return value
+
+
+def _flat_results(result: Any) -> list:
+    if isinstance(result, (list, tuple)):
+        return list(result)
+    return [result]
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
+def test_op_matches_numpy(backend: Any, rng: np.random.Generator, case: OpCase) -> None:
+    inputs = case.make_args(rng)
+    expected = case.reference(*inputs, **case.kwargs)
+    result = getattr(lamina.ops, case.op)(*inputs, **case.kwargs)
+    for got, want in zip(_flat_results(result), _flat_results(expected)):
+        assert lamina.ops.is_tensor(got), f"ops.{case.op} returned {type(got).__name__}, not a {backend.name} tensor"
+        got_np = lamina.ops.convert_to_numpy(got)
+        want = np.asarray(want)
+        assert got_np.shape == want.shape, f"ops.{case.op}: shape {got_np.shape}, expected {want.shape}"
+        np.testing.assert_allclose(got_np.astype("float64") if got_np.dtype != bool else got_np, want, rtol=case.rtol, atol=case.atol, err_msg=f"ops.{case.op}")
+        assert lamina.ops.dtype(got) == _expected_dtype(case, want), f"ops.{case.op} dtype"
+
+
+@pytest.mark.parametrize("case", [c for c in CASES if c.symbolic], ids=[c.id for c in CASES if c.symbolic])
+def test_op_infers_shape_symbolically(backend: Any, rng: np.random.Generator, case: OpCase) -> None:
+    inputs = case.make_args(rng)
+    if not any(isinstance(_to_symbolic(v), (SymbolicTensor, list)) and not isinstance(v, (tuple, str, int, float)) for v in inputs):
+        pytest.skip(f"ops.{case.op} takes no tensor input here")
+    expected = case.reference(*inputs, **case.kwargs)
+    symbolic = [_to_symbolic(v) for v in inputs]
+    result = getattr(lamina.ops, case.op)(*symbolic, **case.kwargs)
+    for got, want in zip(_flat_results(result), _flat_results(expected)):
+        assert isinstance(got, SymbolicTensor), f"ops.{case.op} on symbolic input returned {type(got).__name__}"
+        want = np.asarray(want)
+        assert got.shape == want.shape, f"ops.{case.op}: inferred {got.shape}, expected {want.shape}"
+        assert got.dtype == _expected_dtype(case, want), f"ops.{case.op}: inferred dtype {got.dtype}"
+
+
+def test_unknown_batch_dimension_stays_unknown(backend: Any) -> None:
+    x = SymbolicTensor((None, 6))
+    y = lamina.ops.reshape(lamina.ops.matmul(x, lamina.ops.ones((6, 4))), (-1, 2, 2))
+    assert y.shape == (None, 2, 2)
+    assert lamina.ops.sum(x, axis=0).shape == (6,)
+    assert lamina.ops.concatenate([x, x], axis=0).shape == (None, 6)
+
+
+def test_backend_implements_every_required_op(backend: Any) -> None:
+    missing = backend.missing_ops()
+    assert not missing, f"The {backend.name!r} backend lacks required ops: {missing}"
+
+
+def test_convert_to_tensor_defaults(backend: Any) -> None:
+    assert lamina.ops.dtype(lamina.ops.convert_to_tensor(1.5)) == "float32"
+    assert lamina.ops.dtype(lamina.ops.convert_to_tensor(3)) == "int32"
+    assert lamina.ops.dtype(lamina.ops.convert_to_tensor([1.0, 2])) == "float32"
+    assert lamina.ops.dtype(lamina.ops.convert_to_tensor(True)) == "bool"
+    x = lamina.ops.convert_to_tensor(np.arange(4, dtype="int32"), dtype="float32")
+    assert lamina.ops.dtype(x) == "float32"
+    np.testing.assert_array_equal(lamina.ops.convert_to_numpy(x), [0, 1, 2, 3])
+    assert lamina.ops.is_tensor(x)
+    assert not lamina.ops.is_tensor(np.ones(2))
+
+
+def test_operators_on_native_tensors_and_variables(backend: Any) -> None:
+    v = backend.Variable(np.array([1.0, 2.0], "float32"))
+    x = lamina.ops.convert_to_tensor(np.array([3.0, 4.0], "float32"))
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(v + x), [4, 6])
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(2 * v), [2, 4])
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(v @ x), 11)
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(-v), [-1, -2])
+    np.testing.assert_allclose(lamina.ops.convert_to_numpy(v[1]), 2)

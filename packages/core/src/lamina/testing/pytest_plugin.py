@@ -1,0 +1,62 @@
+"""The pytest plugin behind Lamina's backend tests (installed with `lamina`).
+
+Adds `--lamina-backend NAME` (repeatable) and the `backend` fixture: each
+test that takes `backend` runs once per selected backend (default: every
+installed backend), inside that backend's scope. Tests that cannot apply to
+a backend skip with the reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+
+def pytest_addoption(parser: Any) -> None:
+    group = parser.getgroup("lamina")
+    group.addoption(
+        "--lamina-backend",
+        action="append",
+        default=[],
+        help="Run Lamina tests on this backend (repeatable; default: every installed backend).",
+    )
+
+
+def selected_backends(config: Any) -> list[str]:
+    chosen = config.getoption("--lamina-backend", default=[]) or []
+    if chosen:
+        return [name for item in chosen for name in item.split(",") if name]
+    from lamina.backend import installed_backends
+
+    return installed_backends()
+
+
+def pytest_generate_tests(metafunc: Any) -> None:
+    if "backend" in metafunc.fixturenames:
+        names = selected_backends(metafunc.config)
+        if not names:
+            raise pytest.UsageError(
+                'No Lamina backend is installed. Install one: pip install "lamina[jax]"'
+            )
+        metafunc.parametrize("backend_name", names, scope="session")
+
+
+@pytest.fixture
+def backend(backend_name: str) -> Iterator[Any]:
+    """The Backend under test, active (and the default) for the whole test."""
+    from lamina.backend import get_backend, state
+
+    instance = get_backend(backend_name)
+    previous = state.default_or_none()
+    state.set_default(instance)
+    try:
+        with state.backend_scope(instance):
+            yield instance
+    finally:
+        state.set_default(previous)
+
+
+def pytest_configure(config: Any) -> None:
+    config.addinivalue_line("markers", "training: needs a backend that can compute gradients")
