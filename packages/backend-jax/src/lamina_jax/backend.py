@@ -25,6 +25,7 @@ class JaxBackend(Backend):
     linalg_ops = JaxLinalgOps
     random_ops = JaxRandomOps
     variable_class = JaxVariable
+    counter_dtype = "int32"  # JAX runs without x64 mode, as Keras does
 
     def make_step_functions(self, model: Any) -> Any:
         from lamina_jax.trainer import JaxStepFunctions

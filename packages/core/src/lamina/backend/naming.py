@@ -66,6 +66,12 @@ class name_scope:  # noqa: N801 - used like a function, as keras.name_scope
         _stack().pop()
 
 
+def innermost() -> str | None:
+    """The innermost active name scope, or None."""
+    stack = _stack()
+    return stack[-1] if stack else None
+
+
 def current_path() -> str:
     """Returns the active name scopes joined with "/" ("" outside any scope)."""
     return "/".join(_stack())

@@ -53,18 +53,23 @@ def _check(name: str, source: str) -> str:
 
 def default_backend_name() -> str:
     """Resolves the name of the default backend (see module docstring)."""
+    return explain_default()[0]
+
+
+def explain_default() -> tuple[str, str]:
+    """The default backend's name and where the choice came from."""
     name = os.environ.get("LAMINA_BACKEND")
     if name:
-        return _check(name.strip(), f"LAMINA_BACKEND={name}")
+        return _check(name.strip(), f"LAMINA_BACKEND={name}"), "LAMINA_BACKEND"
     installed = registry.installed_backends()
     keras_choice = os.environ.get("KERAS_BACKEND", "").strip()
     if keras_choice in installed:
-        return keras_choice
+        return keras_choice, "KERAS_BACKEND"
     name, path = _config_file_backend()
     if name:
-        return _check(name, f"The configuration file {path}")
+        return _check(name, f"The configuration file {path}"), str(path)
     if installed:
-        return installed[0]
+        return installed[0], "first installed"
     raise BackendNotInstalledError(
         "No Lamina backend is installed. Install one with: "
         'pip install "lamina[jax]" (or "lamina[torch]", "lamina[tensorflow]").'

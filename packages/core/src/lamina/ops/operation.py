@@ -12,6 +12,8 @@ from typing import Any
 from lamina.backend import naming, state, symbolic
 from lamina.ops.node import Node
 
+__all__ = ["Operation", "OpCall"]
+
 
 class Operation:
     """Base of layers and recorded op calls."""
@@ -65,6 +67,16 @@ class OpCall(Operation):
 
     def get_config(self) -> dict:
         return {"namespace": self.namespace, "op_name": self.op_name, "name": self.name}
+
+    @classmethod
+    def from_config(cls, config: dict) -> OpCall:
+        from lamina.backend.contract.backend import NAMESPACES, Backend
+
+        namespace = config.get("namespace")
+        op_name = config.get("op_name")
+        if namespace not in NAMESPACES or op_name not in getattr(Backend, f"{namespace}_ops").op_names():
+            raise ValueError(f"Unknown op in config: {namespace}.{op_name}.")
+        return cls(namespace, op_name, name=config.get("name"))
 
     def __repr__(self) -> str:
         return f"<OpCall ops.{self.op_name} name={self.name}>"

@@ -62,7 +62,8 @@ class SeedGenerator:
     def next(self, ordered: bool = True) -> Any:
         """Returns the current seed tensor and advances the state."""
         numpy = self.backend.numpy
-        seed = self.state.value
+        # A copy: some backends update the state in place on `assign`.
+        seed = numpy.copy(self.state.value)
         increment = self.backend.core.convert_to_tensor(
             np.array([0, 1], dtype=self.state.dtype), dtype=self.state.dtype
         )

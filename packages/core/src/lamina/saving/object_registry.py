@@ -32,6 +32,7 @@ _NAMESPACES = {
     "losses": "lamina.losses",
     "metrics": "lamina.metrics",
     "callbacks": "lamina.callbacks",
+    "ops": "lamina.ops.operation",
 }
 
 

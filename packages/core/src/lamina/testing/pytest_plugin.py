@@ -58,5 +58,21 @@ def backend(backend_name: str) -> Iterator[Any]:
         state.set_default(previous)
 
 
+@pytest.fixture
+def rng() -> Any:
+    """A seeded NumPy generator."""
+    import numpy as np
+
+    return np.random.default_rng(1234)
+
+
+@pytest.fixture
+def trainable_backend(backend: Any) -> Any:
+    """The backend under test, skipping inference-only backends."""
+    if not backend.supports_training:
+        pytest.skip(f"The {backend.name!r} backend is inference-only (supports_training=False).")
+    return backend
+
+
 def pytest_configure(config: Any) -> None:
     config.addinivalue_line("markers", "training: needs a backend that can compute gradients")

@@ -13,4 +13,5 @@ from lamina.backend.contract.math_ops import MathOps as MathOps
 from lamina.backend.contract.nn_ops import NNOps as NNOps
 from lamina.backend.contract.numpy_ops import NumpyOps as NumpyOps
 from lamina.backend.contract.random_ops import RandomOps as RandomOps
+from lamina.backend.contract.trainer import EagerStepFunctions as EagerStepFunctions
 from lamina.backend.contract.trainer import StepFunctions as StepFunctions

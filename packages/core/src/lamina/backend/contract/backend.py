@@ -10,7 +10,7 @@ from lamina.backend.contract.math_ops import MathOps
 from lamina.backend.contract.nn_ops import NNOps
 from lamina.backend.contract.numpy_ops import NumpyOps
 from lamina.backend.contract.random_ops import RandomOps
-from lamina.backend.contract.trainer import StepFunctions
+from lamina.backend.contract.trainer import EagerStepFunctions, StepFunctions
 
 if TYPE_CHECKING:
     from lamina.backend.variables import Variable
@@ -50,6 +50,9 @@ class Backend:
     #: Whether this backend can train (compute gradients); inference-only
     #: backends set False and skip the training part of the conformance suite.
     supports_training: ClassVar[bool] = True
+    #: Widest integer dtype the backend computes in by default (JAX without
+    #: x64 mode has no int64); used for counters such as `optimizer.iterations`.
+    counter_dtype: ClassVar[str] = "int64"
 
     def __init__(self) -> None:
         if not self.name:
@@ -70,10 +73,23 @@ class Backend:
         return self.variable_class
 
     def make_step_functions(self, model: Model) -> StepFunctions:
-        """Returns the compiled step functions for `model` (see `StepFunctions`)."""
-        raise NotImplementedError(
-            f"The {self.name!r} backend cannot train models (inference only)."
-        )
+        """Returns the step functions for `model` (see `StepFunctions`).
+
+        The default runs uncompiled steps written with the contract
+        (`EagerStepFunctions`); backends override it to compile steps on
+        their own engine.
+        """
+        return EagerStepFunctions(model)
+
+    def fused_optimizer_update(self, optimizer: Any, grads: list, variables: list, learning_rate: Any) -> bool:
+        """Optionally applies `optimizer`'s update to all `variables` at once.
+
+        A backend may implement the update rules of built-in optimizers with
+        fused framework kernels (e.g. torch's `_foreach_*` ops). It must give
+        the same result as `optimizer.update_step` run per variable, and
+        return True; returning False (the default) runs the generic rule.
+        """
+        return False
 
     def versions(self) -> dict[str, str]:
         """Framework versions to show in `lamina info` (e.g. {"torch": "2.13.0"})."""

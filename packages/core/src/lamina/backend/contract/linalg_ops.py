@@ -15,6 +15,12 @@ class LinalgOps(OpNamespace):
     def norm(self, x: Tensor, ord: Any = None, axis: Any = None, keepdims: bool = False) -> Tensor:
         """Vector 2-norm (the default), 1-norm, inf-norm, or Frobenius norm of matrices."""
         np_ = self.backend.numpy
+        matrix = isinstance(axis, (tuple, list)) and len(axis) == 2
+        if matrix and ord not in (None, "fro"):
+            raise NotImplementedError(
+                f"The default norm supports only ord=None or 'fro' over two axes (received ord={ord!r}); "
+                "the backend must override `linalg.norm` for matrix norms."
+            )
         if ord in (None, 2, "fro", "euclidean"):
             return np_.sqrt(np_.sum(np_.square(x), axis=axis, keepdims=keepdims))
         if ord == 1:

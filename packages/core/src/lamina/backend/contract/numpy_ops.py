@@ -125,7 +125,9 @@ class NumpyOps(OpNamespace):
         """Returns `log(exp(x1) + exp(x2))`, computed stably."""
         hi = self.maximum(x1, x2)
         lo = self.minimum(x1, x2)
-        return self.add(hi, self.log1p(self.exp(self.subtract(lo, hi))))
+        result = self.add(hi, self.log1p(self.exp(self.subtract(lo, hi))))
+        # Both -inf (or hi = +inf): the formula gives NaN; the answer is hi.
+        return self.where(self.isinf(hi), hi, result)
 
     @required
     def equal(self, x1: Tensor, x2: Tensor) -> Tensor:
@@ -303,13 +305,18 @@ class NumpyOps(OpNamespace):
     def nan_to_num(
         self, x: Tensor, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
     ) -> Tensor:
-        """Replaces NaN and infinities with finite numbers."""
+        """Replaces NaN and infinities with finite numbers (defaults: 0 and the dtype's extremes)."""
+        import numpy as np
+
+        dtype = self.backend.core.dtype(x)
+        if dtype not in ("float16", "bfloat16", "float32", "float64"):
+            return x
+        info = np.finfo("float32" if dtype == "bfloat16" else dtype)
+        posinf = float(info.max) if posinf is None else posinf
+        neginf = float(info.min) if neginf is None else neginf
         x = self.where(self.isnan(x), nan, x)
-        if posinf is not None:
-            x = self.where(self.logical_and(self.isinf(x), self.greater(x, 0)), posinf, x)
-        if neginf is not None:
-            x = self.where(self.logical_and(self.isinf(x), self.less(x, 0)), neginf, x)
-        return x
+        x = self.where(self.logical_and(self.isinf(x), self.greater(x, 0)), posinf, x)
+        return self.where(self.logical_and(self.isinf(x), self.less(x, 0)), neginf, x)
 
     # -- reductions -------------------------------------------------------
     @required

@@ -1,0 +1,85 @@
+"""Sessions: `tests` (the whole suite on every backend), per-backend tests,
+`quickstart`, `lint`, `bench`.
+
+Lamina's own distributions install from their folders with `--no-deps`;
+their dependencies come from the lists below, pinned by constraints.txt
+(torch's CPU wheel; tensorflow-cpu stands in for tensorflow).
+"""
+
+from __future__ import annotations
+
+import os
+
+import nox
+
+nox.options.sessions = ["lint", "tests"]
+nox.options.reuse_existing_virtualenvs = True
+nox.options.error_on_missing_interpreters = False
+
+CONSTRAINTS = ("-c", "constraints.txt")
+PACKAGES = {
+    "core": "packages/core",
+    "io": "packages/io",
+    "jax": "packages/backend-jax",
+    "torch": "packages/backend-torch",
+    "tensorflow": "packages/backend-tf",
+}
+BACKENDS = ("jax", "torch", "tensorflow")
+CORE_DEPS = ["numpy>=1.24", "pluggy>=1.3", "rich>=13", "click>=8.1"]
+IO_DEPS = ["h5py>=3.8", "pyyaml>=6"]
+FRAMEWORK_DEPS = {
+    "jax": ["jax>=0.4.30"],
+    "torch": ["torch==2.13.0"],
+    "tensorflow": ["tensorflow-cpu>=2.16"],
+}
+TEST_DEPS = ["pytest>=7", "scikit-learn>=1.3", "keras>=3.5", "pandas>=1.5"]
+
+
+def install_lamina(session: nox.Session, backends: tuple[str, ...], extra: list[str] = ()) -> None:
+    deps = CORE_DEPS + IO_DEPS + [d for b in backends for d in FRAMEWORK_DEPS[b]] + list(extra)
+    session.install(*CONSTRAINTS, *deps)
+    folders = [PACKAGES["core"], PACKAGES["io"]] + [PACKAGES[b] for b in backends]
+    session.install("--no-deps", "--force-reinstall", *folders)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The whole test suite and the conformance suite, on all three backends."""
+    install_lamina(session, BACKENDS, TEST_DEPS)
+    session.run("pytest", "tests", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
+@nox.session(name="tests-backend")
+@nox.parametrize("backend", BACKENDS)
+def tests_backend(session: nox.Session, backend: str) -> None:
+    """The suite with only one backend installed (checks isolation)."""
+    install_lamina(session, (backend,), TEST_DEPS)
+    session.run("pytest", "tests", "--lamina-backend", backend, *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
+@nox.session
+def quickstart(session: nox.Session) -> None:
+    """Train an MLP on scikit-learn's digits and print its test accuracy.
+
+    Uses the backend named by LAMINA_BACKEND (default: jax).
+    """
+    backend = os.environ.get("LAMINA_BACKEND", "jax")
+    if backend not in BACKENDS:
+        session.error(f"LAMINA_BACKEND={backend!r}: choose one of {', '.join(BACKENDS)}.")
+    install_lamina(session, (backend,), ["scikit-learn>=1.3"])
+    session.run("python", "examples/quickstart.py", env={"LAMINA_BACKEND": backend, "TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """ruff: lint and formatting checks."""
+    session.install("ruff>=0.5")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Side-by-side benchmark: Lamina vs native loops vs Keras 3 (see benchmarks/)."""
+    install_lamina(session, BACKENDS, ["keras>=3.5", "scikit-learn>=1.3"])
+    session.run("python", "benchmarks/run.py", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})

@@ -1,0 +1,1 @@
+"""The training loop, compile utilities and data adapters."""

@@ -1,0 +1,19 @@
+"""`clear_session`: forget generated layer names and global random state."""
+
+from __future__ import annotations
+
+
+def clear_session() -> None:
+    """Resets automatic names ("dense", "dense_1", ...) and global seed generators.
+
+    Example:
+        ```python
+        lamina.utils.clear_session()
+        lamina.layers.Dense(1).name   # "dense" again
+        ```
+    """
+    from lamina.backend import naming
+    from lamina.random.seed_generator import reset_global_seed_generators
+
+    naming.reset_uids()
+    reset_global_seed_generators()
