@@ -22,7 +22,9 @@ def clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_order_lamina_env_keras_env_config_file_then_first_installed(clean_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_order_lamina_env_keras_env_config_file_then_first_installed(
+    clean_env: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     installed = registry.installed_backends()
     assert selection.explain_default() == (installed[0], "first installed")
     last = installed[-1]
@@ -68,7 +70,9 @@ def test_environment_variable_selects_backend_in_a_fresh_process(tmp_path: Path)
     name = registry.installed_backends()[-1]
     env = dict(os.environ, LAMINA_BACKEND=name, LAMINA_HOME=str(tmp_path), TF_CPP_MIN_LOG_LEVEL="3")
     code = "import lamina; print(lamina.config.backend()); print(type(lamina.layers.Dense(1).backend).__name__)"
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300, check=True).stdout.split()
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300, check=True
+    ).stdout.split()
     assert out[0] == name
 
 

@@ -37,13 +37,22 @@ def test_functional_guide_program_with_named_inputs_and_outputs(backend: Any) ->
     tags_input = keras.Input(shape=(num_tags,), name="tags")
     title_features = keras.layers.Dense(16, activation="relu")(title_input)
     body_features = keras.layers.Dense(16, activation="relu")(body_input)
-    x = keras.layers.concatenate([title_features, body_features, tags_input]) if hasattr(keras.layers, "concatenate") else keras.layers.Concatenate()([title_features, body_features, tags_input])
+    x = (
+        keras.layers.concatenate([title_features, body_features, tags_input])
+        if hasattr(keras.layers, "concatenate")
+        else keras.layers.Concatenate()([title_features, body_features, tags_input])
+    )
     priority_pred = keras.layers.Dense(1, name="priority")(x)
     department_pred = keras.layers.Dense(num_departments, name="department")(x)
-    model = keras.Model(inputs=[title_input, body_input, tags_input], outputs={"priority": priority_pred, "department": department_pred})
+    model = keras.Model(
+        inputs=[title_input, body_input, tags_input], outputs={"priority": priority_pred, "department": department_pred}
+    )
     model.compile(
         optimizer=keras.optimizers.RMSprop(1e-3),
-        loss={"priority": keras.losses.BinaryCrossentropy(from_logits=True), "department": keras.losses.CategoricalCrossentropy(from_logits=True)},
+        loss={
+            "priority": keras.losses.BinaryCrossentropy(from_logits=True),
+            "department": keras.losses.CategoricalCrossentropy(from_logits=True),
+        },
         loss_weights={"priority": 1.0, "department": 0.2},
     )
     rng = np.random.default_rng(0)
@@ -55,7 +64,9 @@ def test_functional_guide_program_with_named_inputs_and_outputs(backend: Any) ->
     history = model.fit(
         {"title": title_data, "body": body_data, "tags": tags_data},
         {"priority": priority_targets, "department": dept_targets},
-        epochs=2, batch_size=32, verbose=0,
+        epochs=2,
+        batch_size=32,
+        verbose=0,
     )
     assert np.isfinite(history.history["loss"]).all()
     predictions = model.predict({"title": title_data, "body": body_data, "tags": tags_data}, verbose=0)
@@ -95,7 +106,9 @@ def test_subclassing_guide_program(backend: Any) -> None:
 
     (x_train, y_train), (x_val, y_val) = classification()
     model = MLP()
-    model.compile(optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"])
+    model.compile(
+        optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), metrics=["accuracy"]
+    )
     history = model.fit(x_train, y_train, epochs=10, batch_size=64, validation_split=0.1, verbose=0)
     assert history.history["accuracy"][-1] > 0.8
     model(x_val[:2])

@@ -61,7 +61,9 @@ def test_dense_rejects_bad_units() -> None:
 
 
 def test_regularizers_add_losses(backend: Any) -> None:
-    layer = layers.Dense(2, kernel_regularizer="l2", bias_regularizer=keras.regularizers.L1(0.5), bias_initializer="ones")
+    layer = layers.Dense(
+        2, kernel_regularizer="l2", bias_regularizer=keras.regularizers.L1(0.5), bias_initializer="ones"
+    )
     layer(np.ones((1, 3), "float32"))
     kernel = layer.kernel.numpy()
     losses = [float(to_numpy(loss)) for loss in layer.losses]

@@ -103,7 +103,9 @@ def test_subclassed_model(backend: Any) -> None:
 
 
 def test_summary_lists_layers_shapes_and_counts(backend: Any) -> None:
-    model = keras.Sequential([keras.Input((8,)), layers.Dense(4, name="hidden"), layers.Dense(2, name="out")], name="demo")
+    model = keras.Sequential(
+        [keras.Input((8,)), layers.Dense(4, name="hidden"), layers.Dense(2, name="out")], name="demo"
+    )
     lines: list[str] = []
     model.summary(print_fn=lines.append)
     text = "\n".join(lines)

@@ -33,7 +33,9 @@ def numpy_sgd(w: np.ndarray, grads: list, lr: float, momentum: float, nesterov: 
     return w
 
 
-def numpy_adam(w: np.ndarray, grads: list, lr: float, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-7, amsgrad: bool = False) -> np.ndarray:
+def numpy_adam(
+    w: np.ndarray, grads: list, lr: float, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-7, amsgrad: bool = False
+) -> np.ndarray:
     w = w.astype("float64").copy()
     m = np.zeros_like(w)
     v = np.zeros_like(w)
@@ -107,7 +109,10 @@ def test_optimizer_steps_match_keras_3(backend: Any, problem: tuple) -> None:
     payload = json.dumps({"weights": weights.tolist(), "grads": [g.tolist() for g in grads]})
     completed = subprocess.run(
         [sys.executable, "-c", KERAS_REFERENCE],
-        input=payload, capture_output=True, text=True, timeout=300,
+        input=payload,
+        capture_output=True,
+        text=True,
+        timeout=300,
         env={"KERAS_BACKEND": "numpy", "PATH": "", "TF_CPP_MIN_LOG_LEVEL": "3"},
     )
     assert completed.returncode == 0, completed.stderr[-2000:]

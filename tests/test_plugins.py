@@ -79,7 +79,9 @@ def test_installed_backends_are_listed() -> None:
 
 
 def test_plugin_that_fails_to_import_warns_once_and_the_rest_works(isolated_plugins: Path) -> None:
-    make_distribution(isolated_plugins, "broken-import", "fake_lamina_plugin_a", "raise ImportError('missing dependency xyz')\n")
+    make_distribution(
+        isolated_plugins, "broken-import", "fake_lamina_plugin_a", "raise ImportError('missing dependency xyz')\n"
+    )
     caught = reload_plugins()
     assert len(caught) == 1
     message = str(caught[0].message)
@@ -188,7 +190,9 @@ def _register_plugin(hook: str, body: Any) -> manager.PluginInfo:
 
 
 def test_hook_register_backends(isolated_plugins: Path) -> None:
-    info = _register_plugin("register_backends", lambda register: register("hooked", "lamina_jax.backend:JaxBackend", requires=("jax",)))
+    info = _register_plugin(
+        "register_backends", lambda register: register("hooked", "lamina_jax.backend:JaxBackend", requires=("jax",))
+    )
     assert info.ok and "hooked" in backend_registry.entries()
 
 

@@ -23,7 +23,12 @@ def digits() -> tuple:
 
 def mlp(outputs: int = 10, activation: str = "softmax") -> keras.Model:
     return keras.Sequential(
-        [keras.Input((64,)), layers.Dense(64, activation="relu"), layers.Dropout(0.1), layers.Dense(outputs, activation=activation)]
+        [
+            keras.Input((64,)),
+            layers.Dense(64, activation="relu"),
+            layers.Dropout(0.1),
+            layers.Dense(outputs, activation=activation),
+        ]
     )
 
 
@@ -38,7 +43,9 @@ def test_fit_evaluate_predict_on_digits(backend: Any, digits: tuple) -> None:
     assert history.history["loss"][-1] < history.history["loss"][0]
     loss, accuracy = model.evaluate(x_test, y_test, verbose=0)
     assert accuracy > 0.93
-    assert model.evaluate(x_test, y_test, verbose=0, return_dict=True) == pytest.approx({"loss": loss, "accuracy": accuracy}, rel=1e-5)
+    assert model.evaluate(x_test, y_test, verbose=0, return_dict=True) == pytest.approx(
+        {"loss": loss, "accuracy": accuracy}, rel=1e-5
+    )
     probabilities = model.predict(x_test, batch_size=100, verbose=0)
     assert probabilities.shape == (len(x_test), 10)
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
@@ -59,9 +66,24 @@ def test_validation_split_uses_the_last_samples(backend: Any) -> None:
 def test_accuracy_is_resolved_from_loss_and_shapes(backend: Any) -> None:
     x = np.random.default_rng(0).normal(size=(32, 4)).astype("float32")
     cases = [
-        (layers.Dense(1, activation="sigmoid"), "binary_crossentropy", (np.arange(32) % 2).astype("float32"), keras.metrics.BinaryAccuracy),
-        (layers.Dense(3, activation="softmax"), "sparse_categorical_crossentropy", np.arange(32) % 3, keras.metrics.SparseCategoricalAccuracy),
-        (layers.Dense(3, activation="softmax"), "categorical_crossentropy", np.eye(3, dtype="float32")[np.arange(32) % 3], keras.metrics.CategoricalAccuracy),
+        (
+            layers.Dense(1, activation="sigmoid"),
+            "binary_crossentropy",
+            (np.arange(32) % 2).astype("float32"),
+            keras.metrics.BinaryAccuracy,
+        ),
+        (
+            layers.Dense(3, activation="softmax"),
+            "sparse_categorical_crossentropy",
+            np.arange(32) % 3,
+            keras.metrics.SparseCategoricalAccuracy,
+        ),
+        (
+            layers.Dense(3, activation="softmax"),
+            "categorical_crossentropy",
+            np.eye(3, dtype="float32")[np.arange(32) % 3],
+            keras.metrics.CategoricalAccuracy,
+        ),
     ]
     for head, loss, y, expected in cases:
         model = keras.Sequential([keras.Input((4,)), head])
@@ -90,7 +112,13 @@ def test_multi_output_losses_weights_and_metrics_by_name(backend: Any) -> None:
     x = rng.normal(size=(64, 5)).astype("float32")
     inputs = keras.Input((5,))
     hidden = layers.Dense(8, activation="relu")(inputs)
-    model = keras.Model(inputs, {"value": layers.Dense(1, name="value")(hidden), "kind": layers.Dense(2, activation="softmax", name="kind")(hidden)})
+    model = keras.Model(
+        inputs,
+        {
+            "value": layers.Dense(1, name="value")(hidden),
+            "kind": layers.Dense(2, activation="softmax", name="kind")(hidden),
+        },
+    )
     model.compile(
         optimizer="adam",
         loss={"value": "mse", "kind": "sparse_categorical_crossentropy"},
@@ -110,7 +138,9 @@ def test_train_test_predict_on_batch(backend: Any) -> None:
     first = model.train_on_batch(x, y)
     second = model.train_on_batch(x, y)
     assert second < first
-    assert model.test_on_batch(x, y, return_dict=True)["loss"] == pytest.approx(model.evaluate(x, y, verbose=0), rel=1e-5)
+    assert model.test_on_batch(x, y, return_dict=True)["loss"] == pytest.approx(
+        model.evaluate(x, y, verbose=0), rel=1e-5
+    )
     assert model.predict_on_batch(x).shape == (8, 1)
 
 
@@ -138,7 +168,14 @@ def test_callbacks_receive_float_logs(backend: Any) -> None:
 
     model = keras.Sequential([keras.Input((2,)), layers.Dense(1)])
     model.compile(optimizer="sgd", loss="mse")
-    history = model.fit(np.ones((4, 2), "float32"), np.ones((4, 1), "float32"), epochs=5, batch_size=2, callbacks=[Recorder()], verbose=0)
+    history = model.fit(
+        np.ones((4, 2), "float32"),
+        np.ones((4, 1), "float32"),
+        epochs=5,
+        batch_size=2,
+        callbacks=[Recorder()],
+        verbose=0,
+    )
     assert len(history.epoch) == 2
     assert [kind for kind, *_ in seen] == ["batch", "batch", "epoch"] * 2
     assert all(isinstance(value, float) for *_, value in seen)
@@ -153,9 +190,14 @@ def test_fit_with_mismatched_lengths_names_both_sizes(backend: Any) -> None:
 
 def test_unknown_optimizer_and_loss_list_valid_names() -> None:
     model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
-    with pytest.raises(ValueError, match=r"'adamm'.*Did you mean 'adam'.*Valid optimizer names: adam, adamw, rmsprop, sgd"):
+    with pytest.raises(
+        ValueError, match=r"'adamm'.*Did you mean 'adam'.*Valid optimizer names: adam, adamw, rmsprop, sgd"
+    ):
         model.compile(optimizer="adamm", loss="mse")
-    with pytest.raises(ValueError, match=r"Could not interpret loss identifier: 'mean_sqared_error'.*Valid loss names:.*mean_squared_error"):
+    with pytest.raises(
+        ValueError,
+        match=r"Could not interpret loss identifier: 'mean_sqared_error'.*Valid loss names:.*mean_squared_error",
+    ):
         model.compile(optimizer="adam", loss="mean_sqared_error")
         model.fit(np.ones((2, 3)), np.ones((2, 1)), verbose=0)
 

@@ -74,7 +74,9 @@ class JaxCoreOps(CoreOps):
         return convert(x)[key]
 
     def slice(self, inputs: Any, start_indices: Any, shape: Any) -> jax.Array:
-        return jax.lax.dynamic_slice(convert(inputs), [convert(i) if not isinstance(i, int) else i for i in start_indices], tuple(shape))
+        return jax.lax.dynamic_slice(
+            convert(inputs), [convert(i) if not isinstance(i, int) else i for i in start_indices], tuple(shape)
+        )
 
     def slice_update(self, inputs: Any, start_indices: Any, updates: Any) -> jax.Array:
         inputs = convert(inputs)
@@ -105,9 +107,7 @@ class JaxCoreOps(CoreOps):
     def eval_shape(self, fn: Callable, *args: Any, **kwargs: Any) -> Any:
         leaves = tree.flatten((args, kwargs))
         positions = [i for i, leaf in enumerate(leaves) if isinstance(leaf, SymbolicTensor)]
-        specs = [
-            jax.ShapeDtypeStruct(leaves[i].shape, to_jax_dtype(leaves[i].dtype)) for i in positions
-        ]
+        specs = [jax.ShapeDtypeStruct(leaves[i].shape, to_jax_dtype(leaves[i].dtype)) for i in positions]
 
         def run(*tensors: Any) -> Any:
             filled = list(leaves)
@@ -118,8 +118,10 @@ class JaxCoreOps(CoreOps):
 
         result = jax.eval_shape(run, *specs)
         return tree.map_structure(
-            lambda s: SymbolicTensor(s.shape, dtypes.standardize_dtype(s.dtype))
-            if hasattr(s, "shape") and hasattr(s, "dtype")
-            else s,
+            lambda s: (
+                SymbolicTensor(s.shape, dtypes.standardize_dtype(s.dtype))
+                if hasattr(s, "shape") and hasattr(s, "dtype")
+                else s
+            ),
             result,
         )

@@ -60,7 +60,9 @@ class JaxNNOps(NNOps):
             raise ValueError("Sparse one_hot is not supported on the JAX backend; use sparse=False.")
         return jax.nn.one_hot(convert(x), num_classes, axis=axis, dtype=to_jax_dtype(dtype))
 
-    def categorical_crossentropy(self, target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> jax.Array:
+    def categorical_crossentropy(
+        self, target: Any, output: Any, from_logits: bool = False, axis: int = -1
+    ) -> jax.Array:
         target = convert(target)
         output = convert(output)
         if target.shape != output.shape:
@@ -70,7 +72,9 @@ class JaxNNOps(NNOps):
             )
         return super().categorical_crossentropy(target, output, from_logits=from_logits, axis=axis)
 
-    def sparse_categorical_crossentropy(self, target: Any, output: Any, from_logits: bool = False, axis: int = -1) -> jax.Array:
+    def sparse_categorical_crossentropy(
+        self, target: Any, output: Any, from_logits: bool = False, axis: int = -1
+    ) -> jax.Array:
         target = convert(target)
         output = convert(output)
         if target.ndim == output.ndim and target.shape[-1] == 1:

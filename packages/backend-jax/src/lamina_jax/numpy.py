@@ -68,7 +68,16 @@ class JaxNumpyOps(NumpyOps):
             dtype = dtypes.result_type(*values)
         return jnp.arange(start, stop, step, dtype=to_jax_dtype(dtype))
 
-    def linspace(self, start: Any, stop: Any, num: int = 50, endpoint: bool = True, retstep: bool = False, dtype: Any = None, axis: int = 0) -> Any:
+    def linspace(
+        self,
+        start: Any,
+        stop: Any,
+        num: int = 50,
+        endpoint: bool = True,
+        retstep: bool = False,
+        dtype: Any = None,
+        axis: int = 0,
+    ) -> Any:
         dtype = to_jax_dtype(dtype) if dtype is not None else to_jax_dtype(floatx())
         return jnp.linspace(start, stop, num, endpoint=endpoint, retstep=retstep, dtype=dtype, axis=axis)
 
@@ -253,7 +262,9 @@ class JaxNumpyOps(NumpyOps):
     def logical_not(self, x: Any) -> jax.Array:
         return jnp.logical_not(convert(x))
 
-    def nan_to_num(self, x: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None) -> jax.Array:
+    def nan_to_num(
+        self, x: Any, nan: float = 0.0, posinf: float | None = None, neginf: float | None = None
+    ) -> jax.Array:
         return jnp.nan_to_num(convert(x), nan=nan, posinf=posinf, neginf=neginf)
 
     # -- reductions -------------------------------------------------------
@@ -391,9 +402,7 @@ class JaxNumpyOps(NumpyOps):
 
     def pad(self, x: Any, pad_width: Any, mode: str = "constant", constant_values: Any = None) -> jax.Array:
         if mode not in ("constant", "reflect", "symmetric"):
-            raise ValueError(
-                f"Unsupported padding mode: {mode!r}. Expected 'constant', 'reflect' or 'symmetric'."
-            )
+            raise ValueError(f"Unsupported padding mode: {mode!r}. Expected 'constant', 'reflect' or 'symmetric'.")
         if mode == "constant":
             return jnp.pad(convert(x), pad_width, mode=mode, constant_values=constant_values or 0)
         if constant_values is not None:

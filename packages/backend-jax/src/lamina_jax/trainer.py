@@ -161,7 +161,9 @@ class JaxStepFunctions(StepFunctions):
 
         def run(batch: Any) -> dict:
             trainable, non_trainable, optimizer_values, metric_values = self._ensure_state()
-            logs, (trainable, non_trainable, metric_values) = self._test_fn((trainable, non_trainable, metric_values), batch)
+            logs, (trainable, non_trainable, metric_values) = self._test_fn(
+                (trainable, non_trainable, metric_values), batch
+            )
             self._state = (trainable, non_trainable, optimizer_values, metric_values)
             return logs
 

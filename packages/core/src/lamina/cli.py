@@ -100,11 +100,17 @@ def info() -> None:
     formats = FORMATS.entries()
     console.print(
         "File formats: "
-        + escape(", ".join(f"{n} ({', '.join(e.options.get('extensions', ()))})" for n, e in formats.items()) if formats else 'none (pip install "lamina[io]")')
+        + escape(
+            ", ".join(f"{n} ({', '.join(e.options.get('extensions', ()))})" for n, e in formats.items())
+            if formats
+            else 'none (pip install "lamina[io]")'
+        )
     )
     exporters = EXPORTERS.entries()
     console.print("Exporters: " + (", ".join(exporters) if exporters else "none"))
-    console.print(f"Configuration: LAMINA_BACKEND={os.environ.get('LAMINA_BACKEND', '(unset)')}, LAMINA_HOME={selection.lamina_home()}")
+    console.print(
+        f"Configuration: LAMINA_BACKEND={os.environ.get('LAMINA_BACKEND', '(unset)')}, LAMINA_HOME={selection.lamina_home()}"
+    )
     console.print(_plugin_table())
 
 
@@ -123,7 +129,9 @@ def conformance(backend: str, pytest_args: tuple) -> None:
         registry.get_backend(backend)
     except ImportError as error:
         raise click.ClickException(str(error)) from None
-    code = pytest.main(["--pyargs", "lamina.testing.conformance", "--lamina-backend", backend, "-p", "no:cacheprovider", *pytest_args])
+    code = pytest.main(
+        ["--pyargs", "lamina.testing.conformance", "--lamina-backend", backend, "-p", "no:cacheprovider", *pytest_args]
+    )
     sys.exit(int(code))
 
 

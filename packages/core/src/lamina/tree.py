@@ -126,9 +126,7 @@ def map_structure_up_to(shallow: Any, func: Callable, *structures: Any) -> Any:
         if isinstance(node, Mapping):
             keys = _sorted_keys(node)
             return _rebuild(node, [visit(node[k], *(s[k] for s in subs)) for k in keys])
-        return _rebuild(
-            node, [visit(c, *(s[i] for s in subs)) for i, c in enumerate(node)]
-        )
+        return _rebuild(node, [visit(c, *(s[i] for s in subs)) for i, c in enumerate(node)])
 
     return visit(shallow, *structures)
 
@@ -136,17 +134,11 @@ def map_structure_up_to(shallow: Any, func: Callable, *structures: Any) -> Any:
 def assert_same_structure(a: Any, b: Any) -> None:
     """Raises ValueError if `a` and `b` do not have the same nesting."""
     if is_nested(a) != is_nested(b):
-        raise ValueError(
-            f"The two structures don't have the same nested structure. "
-            f"Received: {a!r} and {b!r}"
-        )
+        raise ValueError(f"The two structures don't have the same nested structure. Received: {a!r} and {b!r}")
     if not is_nested(a):
         return
     if isinstance(a, Mapping) != isinstance(b, Mapping) or len(a) != len(b):
-        raise ValueError(
-            f"The two structures don't have the same nested structure. "
-            f"Received: {a!r} and {b!r}"
-        )
+        raise ValueError(f"The two structures don't have the same nested structure. Received: {a!r} and {b!r}")
     if isinstance(a, Mapping):
         if set(a) != set(b):
             raise ValueError(

@@ -29,8 +29,25 @@ from lamina.activations.activations import tanh as tanh
 ALL_OBJECTS: dict[str, Any] = {
     fn.__name__: fn
     for fn in (
-        elu, exponential, gelu, hard_sigmoid, hard_silu, leaky_relu, linear, log_sigmoid,
-        log_softmax, mish, relu, relu6, selu, sigmoid, silu, softmax, softplus, softsign, tanh,
+        elu,
+        exponential,
+        gelu,
+        hard_sigmoid,
+        hard_silu,
+        leaky_relu,
+        linear,
+        log_sigmoid,
+        log_softmax,
+        mish,
+        relu,
+        relu6,
+        selu,
+        sigmoid,
+        silu,
+        softmax,
+        softplus,
+        softsign,
+        tanh,
     )
 }
 ALL_OBJECTS.update({"swish": silu, "hard_swish": hard_silu})

@@ -29,3 +29,29 @@ from lamina.backend.symbolic import KerasTensor as KerasTensor
 from lamina.backend.symbolic import SymbolicTensor as SymbolicTensor
 from lamina.backend.symbolic import is_symbolic as is_keras_tensor
 from lamina.backend.variables import Variable as Variable
+
+__all__ = [
+    "epsilon",
+    "floatx",
+    "image_data_format",
+    "set_epsilon",
+    "set_floatx",
+    "set_image_data_format",
+    "Backend",
+    "result_type",
+    "standardize_dtype",
+    "name_scope",
+    "BackendNotInstalledError",
+    "get_backend",
+    "installed_backends",
+    "StatelessScope",
+    "SymbolicScope",
+    "backend",
+    "set_backend",
+    "backend_scope",
+    "current_backend",
+    "KerasTensor",
+    "SymbolicTensor",
+    "is_keras_tensor",
+    "Variable",
+]

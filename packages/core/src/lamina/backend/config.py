@@ -21,9 +21,7 @@ def set_floatx(value: str) -> None:
     global _FLOATX
     accepted = ("float16", "bfloat16", "float32", "float64")
     if value not in accepted:
-        raise ValueError(
-            f"Unknown `floatx` value: {value!r}. Expected one of {accepted}."
-        )
+        raise ValueError(f"Unknown `floatx` value: {value!r}. Expected one of {accepted}.")
     _FLOATX = value
 
 

@@ -18,9 +18,7 @@ FLOAT_TYPES = ("bfloat16", "float16", "float32", "float64")
 INT_TYPES = ("int8", "int16", "int32", "int64")
 UINT_TYPES = ("uint8", "uint16", "uint32", "uint64")
 COMPLEX_TYPES = ("complex64", "complex128")
-ALLOWED_DTYPES = (
-    ("bool",) + INT_TYPES + UINT_TYPES + FLOAT_TYPES + COMPLEX_TYPES + ("string",)
-)
+ALLOWED_DTYPES = ("bool",) + INT_TYPES + UINT_TYPES + FLOAT_TYPES + COMPLEX_TYPES + ("string",)
 
 _PYTHON_TYPES = {bool: "bool", int: "int32", float: "float32", complex: "complex64"}
 _ALIASES = {
@@ -96,9 +94,7 @@ def standardize_dtype(dtype: Any = None) -> str:
         name = name[len("torch.") :]
     name = _ALIASES.get(name, name)
     if name not in ALLOWED_DTYPES:
-        raise ValueError(
-            f"Invalid dtype: {dtype!r}. Expected one of {', '.join(ALLOWED_DTYPES)}."
-        )
+        raise ValueError(f"Invalid dtype: {dtype!r}. Expected one of {', '.join(ALLOWED_DTYPES)}.")
     return name
 
 

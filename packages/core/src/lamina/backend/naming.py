@@ -53,9 +53,7 @@ class name_scope:  # noqa: N801 - used like a function, as keras.name_scope
 
     def __init__(self, name: str) -> None:
         if not isinstance(name, str) or not name or "/" in name:
-            raise ValueError(
-                f"A name scope must be a non-empty string without '/'. Received: {name!r}"
-            )
+            raise ValueError(f"A name scope must be a non-empty string without '/'. Received: {name!r}")
         self.name = name
 
     def __enter__(self) -> name_scope:

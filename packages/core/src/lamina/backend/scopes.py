@@ -65,8 +65,11 @@ class StatelessScope:
         self._values[id(variable)] = value
 
     def get_current_value(self, variable: Variable) -> Any:
-        """The value of `variable` inside the scope, or None if not mapped."""
-        return self._values.get(id(variable))
+        """The value of `variable` inside the scope (or an enclosing one), or None."""
+        value = self._values.get(id(variable))
+        if value is None and self._previous is not None:
+            return self._previous.get_current_value(variable)
+        return value
 
 
 def in_symbolic_scope() -> bool:

@@ -31,9 +31,7 @@ def _config_file_backend() -> tuple[str | None, Path]:
     try:
         data = json.loads(text)
     except ValueError as error:
-        raise ValueError(
-            f"Cannot read {path}: it is not valid JSON ({error}). Fix or delete the file."
-        ) from None
+        raise ValueError(f"Cannot read {path}: it is not valid JSON ({error}). Fix or delete the file.") from None
     name = data.get("backend") if isinstance(data, dict) else None
     if name is not None and not isinstance(name, str):
         raise ValueError(f'The "backend" key of {path} must be a string. Received: {name!r}')

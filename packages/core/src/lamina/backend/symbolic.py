@@ -137,9 +137,11 @@ def _merge(first: Any, second: Any) -> Any:
     def merge(a: Any, b: Any) -> Any:
         if not isinstance(a, SymbolicTensor):
             return a
-        shape = tuple(
-            da if da == db else None for da, db in zip(a.shape, b.shape)
-        ) if len(a.shape) == len(b.shape) else a.shape
+        shape = (
+            tuple(da if da == db else None for da, db in zip(a.shape, b.shape))
+            if len(a.shape) == len(b.shape)
+            else a.shape
+        )
         return SymbolicTensor(shape, a.dtype, a.sparse)
 
     return tree.map_structure(merge, first, second)
@@ -151,7 +153,9 @@ def compute_output_spec(backend: Any, fn: Callable, *args: Any, **kwargs: Any) -
     `args` and `kwargs` may hold SymbolicTensors with unknown dimensions,
     Variables and Python values.
     """
-    with scopes.SymbolicScope():
+    # The stateless scope records assignments made while tracing (seed
+    # generators, running statistics) instead of applying traced values.
+    with scopes.SymbolicScope(), scopes.StatelessScope():
         leaves = tree.flatten((args, kwargs))
         dynamic = any(isinstance(x, SymbolicTensor) and None in x.shape for x in leaves)
         if not dynamic:

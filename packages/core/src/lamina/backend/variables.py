@@ -30,9 +30,7 @@ def standardize_shape(shape: Any) -> tuple:
         try:
             value = int(dim)
         except (TypeError, ValueError):
-            raise ValueError(
-                f"Cannot convert {shape!r} to a shape: {dim!r} is not an integer."
-            ) from None
+            raise ValueError(f"Cannot convert {shape!r} to a shape: {dim!r} is not an integer.") from None
         if value < 0:
             raise ValueError(f"Negative dimensions are not allowed. Received shape: {tuple(shape)}")
         result.append(value)
@@ -82,8 +80,7 @@ class Variable(TensorOperators):
         name = name or naming.auto_name("variable")
         if not isinstance(name, str) or "/" in name:
             raise ValueError(
-                "Argument `name` must be a string and cannot contain the character `/`. "
-                f"Received: name={name!r}"
+                f"Argument `name` must be a string and cannot contain the character `/`. Received: name={name!r}"
             )
         self._name = name
         parent = naming.current_path()
@@ -122,9 +119,7 @@ class Variable(TensorOperators):
             self._dtype = self._backend.core.dtype(value)
             self._shape = standardize_shape(self._backend.core.shape(value))
             if shape is not None and standardize_shape(shape) != self._shape:
-                raise ValueError(
-                    f"Initial value has shape {self._shape}, but shape={tuple(shape)} was given."
-                )
+                raise ValueError(f"Initial value has shape {self._shape}, but shape={tuple(shape)} was given.")
             self._initialize(value)
 
     def _initialize_deferred(self) -> None:
@@ -227,10 +222,7 @@ class Variable(TensorOperators):
             value = "<uninitialized>"
         else:
             value = np.array2string(self.numpy(), threshold=8, edgeitems=2)
-        return (
-            f"<Variable path={self._path}, shape={self._shape}, dtype={self._dtype}, "
-            f"value={value}>"
-        )
+        return f"<Variable path={self._path}, shape={self._shape}, dtype={self._dtype}, value={value}>"
 
     def __len__(self) -> int:
         if not self._shape:

@@ -87,13 +87,20 @@ class ProgbarLogger(Callback):
         elapsed = time.perf_counter() - self._start_time
         text = _format_logs(pythonify_logs(logs)) if logs else ""
         if self._progress is not None:
-            self._progress.update(self._task, completed=self._seen, total=self._total or self._seen, metrics=f"{_format_time(elapsed, self._seen).split(' ')[1]} - {text}")
+            self._progress.update(
+                self._task,
+                completed=self._seen,
+                total=self._total or self._seen,
+                metrics=f"{_format_time(elapsed, self._seen).split(' ')[1]} - {text}",
+            )
             self._progress.refresh()
             self._progress.stop()
             self._progress = None
         elif self.verbose:
             total = self._total or self._seen
-            self._console.print(f"{self._seen}/{total} - {_format_time(elapsed, self._seen)}" + (f" - {text}" if text else ""))
+            self._console.print(
+                f"{self._seen}/{total} - {_format_time(elapsed, self._seen)}" + (f" - {text}" if text else "")
+            )
 
     # -- hooks ---------------------------------------------------------------
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:

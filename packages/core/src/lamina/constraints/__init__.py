@@ -27,7 +27,20 @@ ALL_OBJECTS: dict[str, Any] = {
     "unit_norm": UnitNorm,
 }
 
-__all__ = ["Constraint", "MaxNorm", "MinMaxNorm", "NonNeg", "UnitNorm", "max_norm", "min_max_norm", "non_neg", "unit_norm", "get", "serialize", "deserialize"]
+__all__ = [
+    "Constraint",
+    "MaxNorm",
+    "MinMaxNorm",
+    "NonNeg",
+    "UnitNorm",
+    "max_norm",
+    "min_max_norm",
+    "non_neg",
+    "unit_norm",
+    "get",
+    "serialize",
+    "deserialize",
+]
 
 
 def get(identifier: Any) -> Any:

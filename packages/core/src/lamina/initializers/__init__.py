@@ -23,9 +23,21 @@ from lamina.initializers.random_initializers import VarianceScaling as VarianceS
 from lamina.initializers.random_initializers import compute_fans as compute_fans
 
 _CLASSES = [
-    Constant, GlorotNormal, GlorotUniform, HeNormal, HeUniform, Identity, LecunNormal,
-    LecunUniform, Ones, Orthogonal, RandomNormal, RandomUniform, TruncatedNormal,
-    VarianceScaling, Zeros,
+    Constant,
+    GlorotNormal,
+    GlorotUniform,
+    HeNormal,
+    HeUniform,
+    Identity,
+    LecunNormal,
+    LecunUniform,
+    Ones,
+    Orthogonal,
+    RandomNormal,
+    RandomUniform,
+    TruncatedNormal,
+    VarianceScaling,
+    Zeros,
 ]
 ALL_OBJECTS: dict[str, Any] = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS.update(

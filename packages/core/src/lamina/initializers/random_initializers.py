@@ -9,7 +9,6 @@ an unseeded one draws a new seed from Python's `random` each call, so
 from __future__ import annotations
 
 import math
-from typing import Any
 
 import numpy as np
 
@@ -42,9 +41,7 @@ def _truncated_normal(rng: np.random.Generator, shape: tuple, stddev: float) -> 
 class RandomInitializer(Initializer):
     def __init__(self, seed: int | None = None) -> None:
         if seed is not None and (not isinstance(seed, (int, np.integer)) or isinstance(seed, bool)):
-            raise ValueError(
-                f"`seed` argument should be an integer or None. Received: seed={seed!r}"
-            )
+            raise ValueError(f"`seed` argument should be an integer or None. Received: seed={seed!r}")
         self.seed = seed
 
     def _rng(self) -> np.random.Generator:
@@ -118,14 +115,15 @@ class VarianceScaling(RandomInitializer):
         seed: optional int seed.
     """
 
-    def __init__(self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal", seed: int | None = None) -> None:
+    def __init__(
+        self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal", seed: int | None = None
+    ) -> None:
         super().__init__(seed)
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
             raise ValueError(
-                "Invalid `mode` argument: expected one of {'fan_in', 'fan_out', 'fan_avg'}. "
-                f"Received: mode={mode}"
+                f"Invalid `mode` argument: expected one of {{'fan_in', 'fan_out', 'fan_avg'}}. Received: mode={mode}"
             )
         distribution = distribution.lower()
         if distribution == "normal":
@@ -233,5 +231,3 @@ class Orthogonal(RandomInitializer):
 
     def get_config(self) -> dict:
         return {"gain": self.gain, "seed": self.seed}
-
-

@@ -87,8 +87,7 @@ def assert_input_compatibility(input_spec: Any, inputs: Any, layer_name: str) ->
     flat_inputs = tree.flatten(inputs)
     if len(flat_inputs) != len(specs):
         raise ValueError(
-            f'Layer "{layer_name}" expects {len(specs)} input(s), but it received '
-            f"{len(flat_inputs)} input tensors."
+            f'Layer "{layer_name}" expects {len(specs)} input(s), but it received {len(flat_inputs)} input tensors.'
         )
     for index, (x, spec) in enumerate(zip(flat_inputs, specs)):
         if spec is None:
@@ -103,7 +102,9 @@ def assert_input_compatibility(input_spec: Any, inputs: Any, layer_name: str) ->
         shape = tuple(shape)
         rank = len(shape)
         if spec.ndim is not None and not spec.allow_last_axis_squeeze and rank != spec.ndim:
-            raise _mismatch(layer_name, index, f"expected ndim={spec.ndim}, found ndim={rank}. Full shape received: {shape}", shape)
+            raise _mismatch(
+                layer_name, index, f"expected ndim={spec.ndim}, found ndim={rank}. Full shape received: {shape}", shape
+            )
         if spec.max_ndim is not None and rank > spec.max_ndim:
             raise _mismatch(layer_name, index, f"expected max_ndim={spec.max_ndim}, found ndim={rank}", shape)
         if spec.min_ndim is not None and rank < spec.min_ndim:

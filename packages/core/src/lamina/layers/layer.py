@@ -29,9 +29,18 @@ from lamina.ops.operation import Operation
 _ALLOWED_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights", "input_dtype"}
 _UNTRACKED = frozenset(
     {
-        "_inbound_nodes", "_outbound_nodes", "_backend", "_auto_config", "_build_shapes",
+        "_inbound_nodes",
+        "_outbound_nodes",
+        "_backend",
+        "_auto_config",
+        "_build_shapes",
         # Trainer state: tracked explicitly by `Model.metrics`, not as layer state.
-        "_compile_loss", "_compile_metrics", "_loss_tracker", "_step_functions", "optimizer", "history",
+        "_compile_loss",
+        "_compile_metrics",
+        "_loss_tracker",
+        "_step_functions",
+        "optimizer",
+        "history",
     }
 )
 # Set once any layer adds a loss during a call; until then calls skip clearing.
@@ -89,8 +98,11 @@ def _shape_config(shape: Any) -> Any:
         return None
     if isinstance(shape, dict):
         return {k: _shape_config(v) for k, v in shape.items()}
-    if isinstance(shape, (list, tuple)) and shape and isinstance(shape[0], (list, tuple, type(None))) and not all(
-        s is None for s in shape
+    if (
+        isinstance(shape, (list, tuple))
+        and shape
+        and isinstance(shape[0], (list, tuple, type(None)))
+        and not all(s is None for s in shape)
     ):
         return [_shape_config(s) for s in shape]
     return list(shape) if isinstance(shape, (list, tuple)) else shape
@@ -492,7 +504,12 @@ class Layer(Operation):
 
     @property
     def dtype_policy(self) -> dict:
-        return {"module": "keras", "class_name": "DTypePolicy", "config": {"name": self._dtype_name}, "registered_name": None}
+        return {
+            "module": "keras",
+            "class_name": "DTypePolicy",
+            "config": {"name": self._dtype_name},
+            "registered_name": None,
+        }
 
     @property
     def backend(self) -> Any:
@@ -511,7 +528,8 @@ class Layer(Operation):
             return tree.map_structure(lambda x: tuple(x.shape) if hasattr(x, "shape") else x, value)
 
         parameters = [
-            p for p in inspect.signature(self.build).parameters.values()
+            p
+            for p in inspect.signature(self.build).parameters.values()
             if p.kind in (inspect.Parameter.POSITIONAL_OR_KEYWORD, inspect.Parameter.KEYWORD_ONLY)
         ]
         if len(parameters) <= 1:
@@ -555,7 +573,9 @@ class Layer(Operation):
             return
         if "input_shape" in config:
             shape = config["input_shape"]
-            self.build(tuple(shape) if isinstance(shape, list) and (not shape or not isinstance(shape[0], list)) else shape)
+            self.build(
+                tuple(shape) if isinstance(shape, list) and (not shape or not isinstance(shape[0], list)) else shape
+            )
         elif "shapes_dict" in config:
             self.build(**{k: tuple(v) if isinstance(v, list) else v for k, v in config["shapes_dict"].items()})
         self.built = True
@@ -566,6 +586,7 @@ class Layer(Operation):
             return args
         first = args[0]
         if isinstance(first, (np.ndarray, list, float, int)) and not isinstance(first, bool):
+
             def convert(x: Any) -> Any:
                 if isinstance(x, np.ndarray):
                     dtype = self.compute_dtype if np.issubdtype(x.dtype, np.floating) else None
@@ -574,8 +595,11 @@ class Layer(Operation):
                     return self._backend.core.convert_to_tensor(x)
                 return x
 
-            if isinstance(first, list) and first and not isinstance(first[0], (np.ndarray, list)) and all(
-                isinstance(v, (int, float)) for v in first
+            if (
+                isinstance(first, list)
+                and first
+                and not isinstance(first[0], (np.ndarray, list))
+                and all(isinstance(v, (int, float)) for v in first)
             ):
                 first = self._backend.core.convert_to_tensor(np.asarray(first, dtype=self.compute_dtype))
             else:
@@ -649,9 +673,7 @@ class Layer(Operation):
         return outputs
 
     def call(self, *args: Any, **kwargs: Any) -> Any:
-        raise NotImplementedError(
-            f"Layer {type(self).__name__} does not have a `call()` method implemented."
-        )
+        raise NotImplementedError(f"Layer {type(self).__name__} does not have a `call()` method implemented.")
 
     def compute_output_spec(self, *args: Any, **kwargs: Any) -> Any:
         """Symbolic outputs for symbolic inputs (via `compute_output_shape` if overridden)."""

@@ -17,12 +17,28 @@ from lamina.losses.losses import mean_absolute_error as mean_absolute_error
 from lamina.losses.losses import mean_squared_error as mean_squared_error
 from lamina.losses.losses import sparse_categorical_crossentropy as sparse_categorical_crossentropy
 
-_CLASSES = [BinaryCrossentropy, CategoricalCrossentropy, MeanAbsoluteError, MeanSquaredError, SparseCategoricalCrossentropy, Loss, LossFunctionWrapper]
-_FUNCTIONS = [binary_crossentropy, categorical_crossentropy, mean_absolute_error, mean_squared_error, sparse_categorical_crossentropy]
+_CLASSES = [
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SparseCategoricalCrossentropy,
+    Loss,
+    LossFunctionWrapper,
+]
+_FUNCTIONS = [
+    binary_crossentropy,
+    categorical_crossentropy,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+]
 
 ALL_OBJECTS: dict[str, Any] = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS.update({fn.__name__: fn for fn in _FUNCTIONS})
-ALL_OBJECTS.update({"mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error, "MAE": mean_absolute_error})
+ALL_OBJECTS.update(
+    {"mse": mean_squared_error, "MSE": mean_squared_error, "mae": mean_absolute_error, "MAE": mean_absolute_error}
+)
 
 __all__ = [cls.__name__ for cls in _CLASSES] + [fn.__name__ for fn in _FUNCTIONS] + ["get", "serialize", "deserialize"]
 

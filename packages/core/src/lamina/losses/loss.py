@@ -60,7 +60,9 @@ def apply_sample_weight(values: Any, sample_weight: Any) -> Any:
     return ops.multiply(values, sample_weight)
 
 
-def reduce_weighted_values(values: Any, sample_weight: Any = None, reduction: Any = "sum_over_batch_size", dtype: Any = None) -> Any:
+def reduce_weighted_values(
+    values: Any, sample_weight: Any = None, reduction: Any = "sum_over_batch_size", dtype: Any = None
+) -> Any:
     """Applies `sample_weight` then the reduction, as Keras losses do."""
     values = ops.convert_to_tensor(values, dtype=dtype)
     if sample_weight is not None:
@@ -97,7 +99,14 @@ class Loss:
         return self._dtype
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
-        y_pred = tree.map_structure(lambda x: ops.convert_to_tensor(x, dtype=self._dtype) if not ops.is_tensor(x) or dtypes.is_float(ops.dtype(x)) else x, y_pred)
+        y_pred = tree.map_structure(
+            lambda x: (
+                ops.convert_to_tensor(x, dtype=self._dtype)
+                if not ops.is_tensor(x) or dtypes.is_float(ops.dtype(x))
+                else x
+            ),
+            y_pred,
+        )
         y_true = tree.map_structure(lambda x: ops.convert_to_tensor(x) if not ops.is_tensor(x) else x, y_true)
         losses = self.call(y_true, y_pred)
         return reduce_weighted_values(losses, sample_weight=sample_weight, reduction=self.reduction, dtype=self._dtype)

@@ -6,14 +6,20 @@ from collections.abc import Callable
 from typing import Any
 
 from lamina import ops
-
 from lamina.losses.loss import Loss, squeeze_or_expand_to_same_rank
 
 
 class LossFunctionWrapper(Loss):
     """Wraps a function `fn(y_true, y_pred, **kwargs)` as a `Loss`."""
 
-    def __init__(self, fn: Callable, reduction: Any = "sum_over_batch_size", name: str | None = None, dtype: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        fn: Callable,
+        reduction: Any = "sum_over_batch_size",
+        name: str | None = None,
+        dtype: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(name=name or getattr(fn, "__name__", None), reduction=reduction, dtype=dtype)
         self.fn = fn
         self._fn_kwargs = kwargs
@@ -52,7 +58,9 @@ def mean_absolute_error(y_true: Any, y_pred: Any) -> Any:
     return ops.mean(ops.abs(ops.subtract(y_true, y_pred)), axis=-1)
 
 
-def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1) -> Any:
+def binary_crossentropy(
+    y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+) -> Any:
     """Binary cross-entropy, averaged over `axis`."""
     y_true, y_pred = _float(y_true, y_pred)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
@@ -61,7 +69,9 @@ def binary_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, lab
     return ops.mean(ops.binary_crossentropy(y_true, y_pred, from_logits=from_logits), axis=axis)
 
 
-def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1) -> Any:
+def categorical_crossentropy(
+    y_true: Any, y_pred: Any, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1
+) -> Any:
     """Cross-entropy between one-hot `y_true` and predictions along `axis`."""
     y_true, y_pred = _float(y_true, y_pred)
     if tuple(ops.shape(y_true)) != tuple(ops.shape(y_pred)):
@@ -76,7 +86,9 @@ def categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False
     return ops.categorical_crossentropy(y_true, y_pred, from_logits=from_logits, axis=axis)
 
 
-def sparse_categorical_crossentropy(y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1) -> Any:
+def sparse_categorical_crossentropy(
+    y_true: Any, y_pred: Any, from_logits: bool = False, ignore_class: int | None = None, axis: int = -1
+) -> Any:
     """Cross-entropy between integer class ids `y_true` and predictions."""
     y_pred = ops.convert_to_tensor(y_pred)
     y_true = ops.convert_to_tensor(y_true)
@@ -99,7 +111,9 @@ class MeanSquaredError(LossFunctionWrapper):
         >>> lamina.losses.MeanSquaredError()([[0., 1.]], [[1., 1.]])   # 0.5
     """
 
-    def __init__(self, reduction: Any = "sum_over_batch_size", name: str = "mean_squared_error", dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = "sum_over_batch_size", name: str = "mean_squared_error", dtype: Any = None
+    ) -> None:
         super().__init__(mean_squared_error, reduction=reduction, name=name, dtype=dtype)
 
     def get_config(self) -> dict:
@@ -109,7 +123,9 @@ class MeanSquaredError(LossFunctionWrapper):
 class MeanAbsoluteError(LossFunctionWrapper):
     """Mean of absolute errors: `mean(abs(y_true - y_pred))`."""
 
-    def __init__(self, reduction: Any = "sum_over_batch_size", name: str = "mean_absolute_error", dtype: Any = None) -> None:
+    def __init__(
+        self, reduction: Any = "sum_over_batch_size", name: str = "mean_absolute_error", dtype: Any = None
+    ) -> None:
         super().__init__(mean_absolute_error, reduction=reduction, name=name, dtype=dtype)
 
     def get_config(self) -> dict:
@@ -125,8 +141,24 @@ class BinaryCrossentropy(LossFunctionWrapper):
         axis: the axis to average over (default -1).
     """
 
-    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1, reduction: Any = "sum_over_batch_size", name: str = "binary_crossentropy", dtype: Any = None) -> None:
-        super().__init__(binary_crossentropy, reduction=reduction, name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: Any = "sum_over_batch_size",
+        name: str = "binary_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            binary_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -141,8 +173,24 @@ class CategoricalCrossentropy(LossFunctionWrapper):
         axis: the class axis (default -1).
     """
 
-    def __init__(self, from_logits: bool = False, label_smoothing: float = 0.0, axis: int = -1, reduction: Any = "sum_over_batch_size", name: str = "categorical_crossentropy", dtype: Any = None) -> None:
-        super().__init__(categorical_crossentropy, reduction=reduction, name=name, dtype=dtype, from_logits=from_logits, label_smoothing=label_smoothing, axis=axis)
+    def __init__(
+        self,
+        from_logits: bool = False,
+        label_smoothing: float = 0.0,
+        axis: int = -1,
+        reduction: Any = "sum_over_batch_size",
+        name: str = "categorical_crossentropy",
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(
+            categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            label_smoothing=label_smoothing,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.label_smoothing = label_smoothing
         self.axis = axis
@@ -157,9 +205,23 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
         axis: the class axis (default -1).
     """
 
-    def __init__(self, from_logits: bool = False, ignore_class: int | None = None, reduction: Any = "sum_over_batch_size", name: str = "sparse_categorical_crossentropy", dtype: Any = None, axis: int = -1) -> None:
-        super().__init__(sparse_categorical_crossentropy, reduction=reduction, name=name, dtype=dtype, from_logits=from_logits, ignore_class=ignore_class, axis=axis)
+    def __init__(
+        self,
+        from_logits: bool = False,
+        ignore_class: int | None = None,
+        reduction: Any = "sum_over_batch_size",
+        name: str = "sparse_categorical_crossentropy",
+        dtype: Any = None,
+        axis: int = -1,
+    ) -> None:
+        super().__init__(
+            sparse_categorical_crossentropy,
+            reduction=reduction,
+            name=name,
+            dtype=dtype,
+            from_logits=from_logits,
+            ignore_class=ignore_class,
+            axis=axis,
+        )
         self.from_logits = from_logits
         self.ignore_class = ignore_class
-
-

@@ -30,14 +30,32 @@ from lamina.metrics.regression_metrics import MeanSquaredError as MeanSquaredErr
 from lamina.metrics.regression_metrics import RootMeanSquaredError as RootMeanSquaredError
 
 _CLASSES = [
-    Accuracy, BinaryAccuracy, CategoricalAccuracy, SparseCategoricalAccuracy,
-    SparseTopKCategoricalAccuracy, TopKCategoricalAccuracy, Metric, Mean, MeanMetricWrapper,
-    Sum, MeanAbsoluteError, MeanSquaredError, RootMeanSquaredError,
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    Metric,
+    Mean,
+    MeanMetricWrapper,
+    Sum,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    RootMeanSquaredError,
 ]
 _FUNCTIONS = [
-    accuracy, binary_accuracy, categorical_accuracy, sparse_categorical_accuracy,
-    sparse_top_k_categorical_accuracy, top_k_categorical_accuracy, binary_crossentropy,
-    categorical_crossentropy, mean_absolute_error, mean_squared_error, sparse_categorical_crossentropy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+    binary_crossentropy,
+    categorical_crossentropy,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
 ]
 ALL_OBJECTS: dict[str, Any] = {cls.__name__: cls for cls in _CLASSES}
 ALL_OBJECTS.update({fn.__name__: fn for fn in _FUNCTIONS})

@@ -44,7 +44,9 @@ class Metric:
     def dtype(self) -> str:
         return self._dtype
 
-    def add_variable(self, shape: Any, initializer: Any, dtype: Any = None, aggregation: str = "sum", name: str | None = None) -> Variable:
+    def add_variable(
+        self, shape: Any, initializer: Any, dtype: Any = None, aggregation: str = "sum", name: str | None = None
+    ) -> Variable:
         """Creates a non-trainable state variable for this metric."""
         from lamina import initializers
 

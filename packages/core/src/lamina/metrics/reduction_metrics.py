@@ -75,7 +75,9 @@ class Mean(Metric):
 
     def result(self) -> Any:
         count = ops.convert_to_tensor(self.count)
-        return ops.where(ops.equal(count, 0), ops.zeros_like(count), ops.divide(self.total.value, ops.maximum(count, 1e-12)))
+        return ops.where(
+            ops.equal(count, 0), ops.zeros_like(count), ops.divide(self.total.value, ops.maximum(count, 1e-12))
+        )
 
 
 class MeanMetricWrapper(Mean):

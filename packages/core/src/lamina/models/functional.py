@@ -169,8 +169,7 @@ class Functional(Model):
         flat = tree.flatten(inputs) if isinstance(inputs, (list, tuple)) else [inputs]
         if len(flat) != len(self._inputs):
             raise ValueError(
-                f"Model '{self.name}' expects {len(self._inputs)} input(s), but it received "
-                f"{len(flat)} input tensors."
+                f"Model '{self.name}' expects {len(self._inputs)} input(s), but it received {len(flat)} input tensors."
             )
         return flat
 
@@ -195,7 +194,12 @@ class Functional(Model):
             input_mask = None
             if any(m is not None for m in first_masks):
                 input_mask = first_masks[0] if len(first_masks) == 1 else first_masks
-            if isinstance(operation, Layer) and input_mask is not None and operation._call_has_mask and "mask" not in kwargs:
+            if (
+                isinstance(operation, Layer)
+                and input_mask is not None
+                and operation._call_has_mask
+                and "mask" not in kwargs
+            ):
                 kwargs["mask"] = input_mask
             if symbolic:
                 outputs = operation.compute_output_spec(*args, **kwargs)

@@ -88,9 +88,7 @@ def functional_from_config(cls: type, config: dict, custom_objects: dict | None 
             progressed = True
         if not progressed:
             missing = sorted({name for name, _, _ in remaining})
-            raise ValueError(
-                f"Invalid functional model config: the inputs of layer(s) {missing} are never produced."
-            )
+            raise ValueError(f"Invalid functional model config: the inputs of layer(s) {missing} are never produced.")
         pending = remaining
 
     def tensor_for(history: Any) -> Any:

@@ -12,7 +12,6 @@ import os
 from typing import Any
 
 from lamina import tree
-from lamina.backend import state
 from lamina.backend.symbolic import SymbolicTensor
 from lamina.layers.layer import Layer
 from lamina.trainers.trainer import Trainer
@@ -136,14 +135,14 @@ class Model(Trainer, Layer):
             raise ValueError("Provide only a layer name or a layer index, not both.")
         if index is not None:
             if len(self.layers) <= index:
-                raise ValueError(f"Was asked to retrieve layer at index {index} but model only has {len(self.layers)} layers.")
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has {len(self.layers)} layers."
+                )
             return self.layers[index]
         for layer in self.layers:
             if layer.name == name:
                 return layer
-        raise ValueError(
-            f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}."
-        )
+        raise ValueError(f"No such layer: {name}. Existing layers are: {[layer.name for layer in self.layers]}.")
 
     @property
     def output_names(self) -> list[str]:
@@ -162,7 +161,9 @@ class Model(Trainer, Layer):
         """Prints a table of the layers, their output shapes and parameter counts."""
         from lamina.utils.summary_utils import print_summary
 
-        print_summary(self, line_length=line_length, print_fn=print_fn, expand_nested=expand_nested, show_trainable=show_trainable)
+        print_summary(
+            self, line_length=line_length, print_fn=print_fn, expand_nested=expand_nested, show_trainable=show_trainable
+        )
 
     # -- saving ------------------------------------------------------------------
     def to_json(self, **kwargs: Any) -> str:

@@ -40,7 +40,11 @@ class Sequential(Model):
 
     def add(self, layer: Any, rebuild: bool = True) -> None:
         """Adds a layer on top of the stack."""
-        if isinstance(layer, SymbolicTensor) and layer._history is not None and isinstance(layer._history[0], InputLayer):
+        if (
+            isinstance(layer, SymbolicTensor)
+            and layer._history is not None
+            and isinstance(layer._history[0], InputLayer)
+        ):
             layer = layer._history[0]
         if not isinstance(layer, Layer):
             raise ValueError(
@@ -104,7 +108,9 @@ class Sequential(Model):
                     f"Sequential model '{self.name}' cannot be built: it has no Input. Start it "
                     "with `lamina.Input(shape=...)` or call `build((None, ...))`."
                 )
-            if isinstance(input_shape, dict) or (isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple))):
+            if isinstance(input_shape, dict) or (
+                isinstance(input_shape, list) and input_shape and isinstance(input_shape[0], (list, tuple))
+            ):
                 raise ValueError(f"Sequential models take one input. Received input_shape={input_shape}")
             # The batch size of the first data seen is not part of the model.
             input_layer = InputLayer(batch_shape=(None,) + tuple(input_shape)[1:])
@@ -134,7 +140,11 @@ class Sequential(Model):
             if mask is not None and layer._call_has_mask:
                 kwargs["mask"] = mask
             outputs = layer(x, **kwargs)
-            mask = layer.compute_mask(x, mask) if mask is not None or type(layer).compute_mask is not Layer.compute_mask else None
+            mask = (
+                layer.compute_mask(x, mask)
+                if mask is not None or type(layer).compute_mask is not Layer.compute_mask
+                else None
+            )
             x = outputs
         return x
 

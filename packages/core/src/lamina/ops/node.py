@@ -20,7 +20,9 @@ class Node:
         outputs: the flat list of symbolic outputs.
     """
 
-    def __init__(self, operation: Operation, call_args: tuple = (), call_kwargs: dict | None = None, outputs: Any = None) -> None:
+    def __init__(
+        self, operation: Operation, call_args: tuple = (), call_kwargs: dict | None = None, outputs: Any = None
+    ) -> None:
         self.operation = operation
         self.call_args = tuple(call_args)
         self.call_kwargs = dict(call_kwargs or {})

@@ -31,7 +31,9 @@ def get(identifier: Any) -> Optimizer:
 
     found = resolve(identifier, {k: v for k, v in ALL_OBJECTS.items() if k != "Optimizer"}, "optimizer", base=Optimizer)
     if not isinstance(found, Optimizer):
-        raise ValueError(f"Could not interpret optimizer identifier: {identifier!r}. Expected an optimizer name or instance.")
+        raise ValueError(
+            f"Could not interpret optimizer identifier: {identifier!r}. Expected an optimizer name or instance."
+        )
     return found
 
 

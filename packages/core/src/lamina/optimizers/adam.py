@@ -45,7 +45,9 @@ class Adam(Optimizer):
         super().build(var_list)
         self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
         self.velocities = [self.add_variable_from_reference(v, "velocity") for v in var_list]
-        self.velocity_hats = [self.add_variable_from_reference(v, "velocity_hat") for v in var_list] if self.amsgrad else []
+        self.velocity_hats = (
+            [self.add_variable_from_reference(v, "velocity_hat") for v in var_list] if self.amsgrad else []
+        )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         dtype = variable.dtype
@@ -54,7 +56,9 @@ class Adam(Optimizer):
         step = ops.cast(ops.add(self.iterations.value, 1), dtype)
         beta_1_power = ops.power(ops.cast(self.beta_1, dtype), step)
         beta_2_power = ops.power(ops.cast(self.beta_2, dtype), step)
-        alpha = ops.divide(ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, beta_2_power))), ops.subtract(1.0, beta_1_power))
+        alpha = ops.divide(
+            ops.multiply(learning_rate, ops.sqrt(ops.subtract(1.0, beta_2_power))), ops.subtract(1.0, beta_1_power)
+        )
         m = self._slot(self.momentums, variable)
         v = self._slot(self.velocities, variable)
         m.assign_add(ops.multiply(ops.subtract(gradient, m), 1.0 - self.beta_1))
@@ -75,7 +79,26 @@ class Adam(Optimizer):
 class AdamW(Adam):
     """Adam with decoupled weight decay (default `weight_decay=0.004`)."""
 
-    def __init__(self, learning_rate: Any = 0.001, weight_decay: float = 0.004, beta_1: float = 0.9, beta_2: float = 0.999, epsilon: float = 1e-7, amsgrad: bool = False, name: str = "adamw", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        weight_decay: float = 0.004,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        amsgrad: bool = False,
+        name: str = "adamw",
+        **kwargs: Any,
+    ) -> None:
         if weight_decay is None:
             raise ValueError("Argument `weight_decay` must be a float. Received: weight_decay=None")
-        super().__init__(learning_rate=learning_rate, beta_1=beta_1, beta_2=beta_2, epsilon=epsilon, amsgrad=amsgrad, name=name, weight_decay=weight_decay, **kwargs)
+        super().__init__(
+            learning_rate=learning_rate,
+            beta_1=beta_1,
+            beta_2=beta_2,
+            epsilon=epsilon,
+            amsgrad=amsgrad,
+            name=name,
+            weight_decay=weight_decay,
+            **kwargs,
+        )

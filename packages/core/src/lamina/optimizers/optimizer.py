@@ -82,7 +82,9 @@ class Optimizer:
         else:
             rate = float(learning_rate)
             if rate < 0:
-                raise ValueError(f"Argument `learning_rate` should be non-negative. Received: learning_rate={learning_rate}")
+                raise ValueError(
+                    f"Argument `learning_rate` should be non-negative. Received: learning_rate={learning_rate}"
+                )
             self._initial_learning_rate = rate
         self._variables: list[Variable] = []
         self._trainable_variables: list[Variable] = []
@@ -106,7 +108,9 @@ class Optimizer:
                     trainable=False,
                     name="learning_rate",
                 )
-        self._variables = [self._iterations] + ([self._learning_rate_variable] if self._learning_rate_variable is not None else [])
+        self._variables = [self._iterations] + (
+            [self._learning_rate_variable] if self._learning_rate_variable is not None else []
+        )
 
     @property
     def iterations(self) -> Variable:
@@ -156,7 +160,9 @@ class Optimizer:
         self._slot_index = {id(v): i for i, v in enumerate(var_list)}
         self.built = True
 
-    def add_variable_from_reference(self, reference_variable: Variable, name: str | None = None, initializer: Any = "zeros") -> Variable:
+    def add_variable_from_reference(
+        self, reference_variable: Variable, name: str | None = None, initializer: Any = "zeros"
+    ) -> Variable:
         """A slot shaped like `reference_variable` (e.g. Adam's momentum)."""
         label = reference_variable.path.replace("/", "_")
         with state.backend_scope(self._backend), naming.name_scope(self.name):
@@ -170,11 +176,15 @@ class Optimizer:
         self._variables.append(variable)
         return variable
 
-    def add_variable(self, shape: Any, initializer: Any = "zeros", dtype: Any = None, name: str | None = None) -> Variable:
+    def add_variable(
+        self, shape: Any, initializer: Any = "zeros", dtype: Any = None, name: str | None = None
+    ) -> Variable:
         """An extra state variable of the optimizer."""
         self._ensure_base_variables()
         with state.backend_scope(self._backend), naming.name_scope(self.name):
-            variable = self._backend.Variable(initializer=initializer, shape=shape, dtype=dtype, trainable=False, name=name)
+            variable = self._backend.Variable(
+                initializer=initializer, shape=shape, dtype=dtype, trainable=False, name=name
+            )
         self._variables.append(variable)
         return variable
 
@@ -193,7 +203,9 @@ class Optimizer:
         """Updates `trainable_variables` (default: those it was built with) from `grads`."""
         if trainable_variables is None:
             if not self.built:
-                raise ValueError("When passing `grads` without `trainable_variables`, the optimizer must already be built.")
+                raise ValueError(
+                    "When passing `grads` without `trainable_variables`, the optimizer must already be built."
+                )
             trainable_variables = self._trainable_variables
         grads = list(grads)
         trainable_variables = list(trainable_variables)

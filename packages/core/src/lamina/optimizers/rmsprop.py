@@ -20,7 +20,16 @@ class RMSprop(Optimizer):
         **kwargs: see `Optimizer`.
     """
 
-    def __init__(self, learning_rate: Any = 0.001, rho: float = 0.9, momentum: float = 0.0, epsilon: float = 1e-7, centered: bool = False, name: str = "rmsprop", **kwargs: Any) -> None:
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        rho: float = 0.9,
+        momentum: float = 0.0,
+        epsilon: float = 1e-7,
+        centered: bool = False,
+        name: str = "rmsprop",
+        **kwargs: Any,
+    ) -> None:
         super().__init__(learning_rate=learning_rate, name=name, **kwargs)
         self.rho = rho
         self.momentum = momentum
@@ -30,8 +39,12 @@ class RMSprop(Optimizer):
     def build(self, var_list: list) -> None:
         super().build(var_list)
         self.velocities = [self.add_variable_from_reference(v, "velocity") for v in var_list]
-        self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list] if self.momentum > 0 else []
-        self.average_gradients = [self.add_variable_from_reference(v, "average_gradient") for v in var_list] if self.centered else []
+        self.momentums = (
+            [self.add_variable_from_reference(v, "momentum") for v in var_list] if self.momentum > 0 else []
+        )
+        self.average_gradients = (
+            [self.add_variable_from_reference(v, "average_gradient") for v in var_list] if self.centered else []
+        )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         learning_rate = ops.cast(learning_rate, variable.dtype)

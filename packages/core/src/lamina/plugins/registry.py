@@ -66,6 +66,5 @@ class NamedRegistry:
             return found[name]
         known = ", ".join(sorted(found)) or "none"
         raise ValueError(
-            f"No {self.kind} named {name!r} is installed (installed: {known}). "
-            f"Install one with: {self.install_hint}"
+            f"No {self.kind} named {name!r} is installed (installed: {known}). Install one with: {self.install_hint}"
         )

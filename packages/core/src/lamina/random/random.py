@@ -33,7 +33,9 @@ def uniform(shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = N
 def truncated_normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Any = None) -> Any:
     """Draws from a normal distribution, re-drawing values beyond two stddevs."""
     backend = state.current()
-    return backend.random.truncated_normal(_shape_tuple(shape), mean=mean, stddev=stddev, dtype=dtype, seed=draw_seed(seed))
+    return backend.random.truncated_normal(
+        _shape_tuple(shape), mean=mean, stddev=stddev, dtype=dtype, seed=draw_seed(seed)
+    )
 
 
 def randint(shape: Any, minval: int, maxval: int, dtype: Any = "int32", seed: Any = None) -> Any:
@@ -45,7 +47,9 @@ def randint(shape: Any, minval: int, maxval: int, dtype: Any = "int32", seed: An
 def dropout(inputs: Any, rate: float, noise_shape: Any = None, seed: Any = None) -> Any:
     """Zeros entries with probability `rate` and scales the others by `1 / (1 - rate)`."""
     if not 0 <= rate < 1:
-        raise ValueError(f"Invalid value received for argument `rate`. Expected a float in [0, 1). Received: rate={rate}")
+        raise ValueError(
+            f"Invalid value received for argument `rate`. Expected a float in [0, 1). Received: rate={rate}"
+        )
     if symbolic.is_symbolic(inputs):
         return symbolic.SymbolicTensor(inputs.shape, inputs.dtype)
     backend = state.current()

@@ -41,9 +41,7 @@ class SeedGenerator:
         if seed is None:
             seed = make_default_seed()
         if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool):
-            raise ValueError(
-                f"Argument `seed` must be an integer. Received: seed={seed!r}"
-            )
+            raise ValueError(f"Argument `seed` must be an integer. Received: seed={seed!r}")
         self._initial_seed = int(seed)
         self.name = name or naming.auto_name("seed_generator")
         backend = state.current()

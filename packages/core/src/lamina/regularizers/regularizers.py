@@ -93,7 +93,9 @@ class OrthogonalRegularizer(Regularizer):
     def __init__(self, factor: float = 0.01, mode: str = "rows") -> None:
         self.factor = _validate("factor", factor)
         if mode not in ("rows", "columns"):
-            raise ValueError(f"Invalid value for argument `mode`. Expected 'rows' or 'columns'. Received: mode={mode!r}")
+            raise ValueError(
+                f"Invalid value for argument `mode`. Expected 'rows' or 'columns'. Received: mode={mode!r}"
+            )
         self.mode = mode
 
     def __call__(self, x: Any) -> Any:
@@ -105,7 +107,9 @@ class OrthogonalRegularizer(Regularizer):
         product = ops.matmul(normalized, ops.transpose(normalized))
         size = ops.shape(product)[0]
         off_diagonal = ops.subtract(product, ops.eye(size))
-        return ops.multiply(self.factor, ops.divide(ops.sum(ops.abs(off_diagonal)), size * (size - 1) if size > 1 else 1))
+        return ops.multiply(
+            self.factor, ops.divide(ops.sum(ops.abs(off_diagonal)), size * (size - 1) if size > 1 else 1)
+        )
 
     def get_config(self) -> dict:
         return {"factor": self.factor, "mode": self.mode}

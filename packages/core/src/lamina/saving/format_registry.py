@@ -37,9 +37,7 @@ def format_for_path(path: str | os.PathLike, purpose: str) -> Entry:
                 matches.append((len(extension), entry))
     if matches:
         return max(matches, key=lambda match: match[0])[1]
-    known = sorted(
-        ext for entry in FORMATS.entries().values() for ext in entry.options.get("extensions", ())
-    )
+    known = sorted(ext for entry in FORMATS.entries().values() for ext in entry.options.get("extensions", ()))
     if not known:
         raise ValueError(
             f"Cannot {purpose} {filename!r}: no file formats are installed. "

@@ -13,7 +13,9 @@ from lamina.saving import object_registry
 from lamina.saving.serialization import deserialize_keras_object
 
 
-def resolve(identifier: Any, objects: dict[str, Any], kind: str, base: type | None = None, instantiate: bool = True) -> Any:
+def resolve(
+    identifier: Any, objects: dict[str, Any], kind: str, base: type | None = None, instantiate: bool = True
+) -> Any:
     """Turns a name, config dict, class or object into the object it names.
 
     Args:
@@ -40,8 +42,7 @@ def resolve(identifier: Any, objects: dict[str, Any], kind: str, base: type | No
             close = difflib.get_close_matches(identifier, names, n=1)
             hint = f" Did you mean {close[0]!r}?" if close else ""
             raise ValueError(
-                f"Could not interpret {kind} identifier: {identifier!r}.{hint} "
-                f"Valid {kind} names: {', '.join(names)}."
+                f"Could not interpret {kind} identifier: {identifier!r}.{hint} Valid {kind} names: {', '.join(names)}."
             )
         if instantiate and isinstance(found, type):
             return found()

@@ -37,9 +37,7 @@ def pytest_generate_tests(metafunc: Any) -> None:
     if "backend" in metafunc.fixturenames:
         names = selected_backends(metafunc.config)
         if not names:
-            raise pytest.UsageError(
-                'No Lamina backend is installed. Install one: pip install "lamina[jax]"'
-            )
+            raise pytest.UsageError('No Lamina backend is installed. Install one: pip install "lamina[jax]"')
         metafunc.parametrize("backend_name", names, scope="session")
 
 

@@ -40,7 +40,9 @@ def get_metric(identifier: Any, y_true: Any, y_pred: Any) -> Metric:
         return metric
     metric = metrics_module.get(identifier)
     if not isinstance(metric, Metric):
-        metric = MeanMetricWrapper(metric, name=identifier if isinstance(identifier, str) else getattr(metric, "__name__", None))
+        metric = MeanMetricWrapper(
+            metric, name=identifier if isinstance(identifier, str) else getattr(metric, "__name__", None)
+        )
     elif isinstance(identifier, str):
         metric.name = identifier
     return metric
@@ -126,7 +128,13 @@ def _flatten_predictions(y_pred: Any, output_names: list[str]) -> list:
 class CompileLoss(Metric):
     """The total loss of `compile(loss=..., loss_weights=...)` over all outputs."""
 
-    def __init__(self, loss: Any, loss_weights: Any = None, output_names: list[str] | None = None, reduction: str = "sum_over_batch_size") -> None:
+    def __init__(
+        self,
+        loss: Any,
+        loss_weights: Any = None,
+        output_names: list[str] | None = None,
+        reduction: str = "sum_over_batch_size",
+    ) -> None:
         super().__init__(name="compile_loss")
         self._user_loss = loss
         self._user_loss_weights = loss_weights
@@ -145,9 +153,14 @@ class CompileLoss(Metric):
         if self._user_loss_weights is None:
             self._weights = [1.0] * len(names)
         else:
-            self._weights = [1.0 if w is None else float(w) for w in _per_output(self._user_loss_weights, names, "loss_weights", allow_broadcast=False)]
+            self._weights = [
+                1.0 if w is None else float(w)
+                for w in _per_output(self._user_loss_weights, names, "loss_weights", allow_broadcast=False)
+            ]
         if len(names) > 1:
-            self.per_output_trackers = [Mean(name=f"{name}_loss") for name, loss in zip(names, self._losses) if loss is not None]
+            self.per_output_trackers = [
+                Mean(name=f"{name}_loss") for name, loss in zip(names, self._losses) if loss is not None
+            ]
         self.built = True
 
     @property
@@ -202,7 +215,13 @@ class CompileMetrics(Metric):
         if spec is None:
             return [[] for _ in self.output_names]
         names = self.output_names
-        if isinstance(spec, (list, tuple)) and len(names) > 1 and spec and not isinstance(spec[0], (list, tuple, dict)) and len(spec) != len(names):
+        if (
+            isinstance(spec, (list, tuple))
+            and len(names) > 1
+            and spec
+            and not isinstance(spec[0], (list, tuple, dict))
+            and len(spec) != len(names)
+        ):
             _bad_length(what, spec, len(names))
         per_output = _per_output(spec, names, what, allow_broadcast=False)
         result = []
@@ -223,7 +242,9 @@ class CompileMetrics(Metric):
         targets = _flatten_targets(y_true, self.output_names)
         predictions = _flatten_predictions(y_pred, self.output_names)
         self._metrics = self._resolve(self._user_metrics, "metrics", targets, predictions, weighted=False)
-        self._weighted = self._resolve(self._user_weighted_metrics, "weighted_metrics", targets, predictions, weighted=True)
+        self._weighted = self._resolve(
+            self._user_weighted_metrics, "weighted_metrics", targets, predictions, weighted=True
+        )
         self.built = True
 
     @property
@@ -244,7 +265,9 @@ class CompileMetrics(Metric):
             if isinstance(sample_weight, (dict, list, tuple)) and len(self.output_names) > 1
             else [sample_weight] * len(self.output_names)
         )
-        for metrics, weighted, target, prediction, sw in zip(self._metrics, self._weighted, targets, predictions, weights):
+        for metrics, weighted, target, prediction, sw in zip(
+            self._metrics, self._weighted, targets, predictions, weights
+        ):
             if target is None:
                 continue
             for metric in metrics:

@@ -22,8 +22,13 @@ class EpochIterator:
         class_weight: dict | None = None,
     ) -> None:
         self.adapter: DataAdapter = get_data_adapter(
-            x, y, sample_weight=sample_weight, batch_size=batch_size,
-            steps_per_epoch=steps_per_epoch, shuffle=shuffle, class_weight=class_weight,
+            x,
+            y,
+            sample_weight=sample_weight,
+            batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
         )
         self._first_batch: Any = None
 
@@ -48,6 +53,5 @@ class EpochIterator:
         else:
             iterator = self.adapter.get_iterator()
             start = 0
-        for step, batch in enumerate(iterator, start=start):
-            yield step, batch
+        yield from enumerate(iterator, start=start)
         self.adapter.on_epoch_end()

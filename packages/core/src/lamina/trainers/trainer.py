@@ -85,9 +85,7 @@ class Trainer:
             )
             self._loss_tracker = Mean(name="loss")
         if steps_per_execution != 1:
-            raise ValueError(
-                f"steps_per_execution={steps_per_execution} is not supported yet; use the default of 1."
-            )
+            raise ValueError(f"steps_per_execution={steps_per_execution} is not supported yet; use the default of 1.")
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = jit_compile
         self.steps_per_execution = steps_per_execution
@@ -188,7 +186,9 @@ class Trainer:
         for metric in self.metrics:
             metric.reset_state()
 
-    def compute_loss(self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None, training: bool = True) -> Any:
+    def compute_loss(
+        self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None, training: bool = True
+    ) -> Any:
         """The total loss of a batch: compiled loss plus `self.losses`.
 
         Override to customize the loss while keeping the default `train_step`.
@@ -328,15 +328,24 @@ class Trainer:
             )
             (x, y, sample_weight), validation_data = data_adapter_utils.train_validation_split(arrays, validation_split)
         iterator = EpochIterator(
-            x, y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=steps_per_epoch,
-            shuffle=shuffle, class_weight=class_weight,
+            x,
+            y,
+            sample_weight=sample_weight,
+            batch_size=batch_size,
+            steps_per_epoch=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
         )
         validation_iterator = None
         if validation_data is not None:
             val_x, val_y, val_sw = data_adapter_utils.unpack_x_y_sample_weight(validation_data)
             validation_iterator = EpochIterator(
-                val_x, val_y, sample_weight=val_sw, batch_size=validation_batch_size or batch_size,
-                steps_per_epoch=validation_steps, shuffle=False,
+                val_x,
+                val_y,
+                sample_weight=val_sw,
+                batch_size=validation_batch_size or batch_size,
+                steps_per_epoch=validation_steps,
+                shuffle=False,
             )
         verbose = _resolve_verbose(verbose)
         history = History()
@@ -381,7 +390,9 @@ class Trainer:
         self.history = history
         return history
 
-    def _evaluate_iterator(self, iterator: EpochIterator, callback_list: CallbackList, inside_fit: bool = False) -> dict:
+    def _evaluate_iterator(
+        self, iterator: EpochIterator, callback_list: CallbackList, inside_fit: bool = False
+    ) -> dict:
         steps = self._get_step_functions()
         test_function = steps.make_test_function()
         self.reset_metrics()
@@ -419,11 +430,16 @@ class Trainer:
             raise ValueError(f"Arguments not recognized: {kwargs}")
         if x is None:
             raise ValueError("`evaluate` needs data: pass `x` (and `y`).")
-        iterator = EpochIterator(x, y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
+        iterator = EpochIterator(
+            x, y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False
+        )
         verbose = _resolve_verbose(verbose)
         callback_list = CallbackList(
             list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []),
-            model=self, steps=iterator.num_batches, verbose=verbose, epochs=1,
+            model=self,
+            steps=iterator.num_batches,
+            verbose=verbose,
+            epochs=1,
         )
         with state.backend_scope(self._backend):
             self._symbolic_build(iterator.peek())
@@ -438,7 +454,14 @@ class Trainer:
         ordered += [name for name in logs if name not in ordered]
         return ordered
 
-    def predict(self, x: Any, batch_size: int | None = None, verbose: Any = "auto", steps: int | None = None, callbacks: list | None = None) -> Any:
+    def predict(
+        self,
+        x: Any,
+        batch_size: int | None = None,
+        verbose: Any = "auto",
+        steps: int | None = None,
+        callbacks: list | None = None,
+    ) -> Any:
         """Returns the model's outputs for `x` as NumPy arrays, batch by batch.
 
         Example:
@@ -450,7 +473,10 @@ class Trainer:
         verbose = _resolve_verbose(verbose)
         callback_list = CallbackList(
             list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []),
-            model=self, steps=iterator.num_batches, verbose=verbose, epochs=1,
+            model=self,
+            steps=iterator.num_batches,
+            verbose=verbose,
+            epochs=1,
         )
         outputs: list = []
         with state.backend_scope(self._backend):
@@ -468,7 +494,14 @@ class Trainer:
             raise ValueError("The prediction data produced no batches.")
         return tree.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
-    def train_on_batch(self, x: Any, y: Any = None, sample_weight: Any = None, class_weight: dict | None = None, return_dict: bool = False) -> Any:
+    def train_on_batch(
+        self,
+        x: Any,
+        y: Any = None,
+        sample_weight: Any = None,
+        class_weight: dict | None = None,
+        return_dict: bool = False,
+    ) -> Any:
         """Runs one training step on one batch; returns the loss and metrics."""
         self._assert_compiled("train_on_batch")
         if class_weight is not None:
@@ -525,5 +558,3 @@ def _should_validate(epoch: int, validation_freq: Any) -> bool:
     if isinstance(validation_freq, int):
         return (epoch + 1) % validation_freq == 0
     return (epoch + 1) in validation_freq
-
-

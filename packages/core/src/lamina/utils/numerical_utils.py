@@ -20,7 +20,9 @@ def to_categorical(x: Any, num_classes: int | None = None) -> np.ndarray:
     if num_classes is None:
         num_classes = int(labels.max()) + 1 if labels.size else 0
     if labels.size and (labels.min() < 0 or labels.max() >= num_classes):
-        raise ValueError(f"Class ids must be in [0, {num_classes}). Received values from {labels.min()} to {labels.max()}.")
+        raise ValueError(
+            f"Class ids must be in [0, {num_classes}). Received values from {labels.min()} to {labels.max()}."
+        )
     return np.eye(num_classes, dtype="float32")[labels]
 
 

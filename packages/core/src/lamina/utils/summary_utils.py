@@ -40,7 +40,13 @@ def _connections(layer: Any) -> str:
     return ", ".join(parts) or "-"
 
 
-def print_summary(model: Any, line_length: int | None = None, print_fn: Any = None, expand_nested: bool = False, show_trainable: bool = False) -> None:
+def print_summary(
+    model: Any,
+    line_length: int | None = None,
+    print_fn: Any = None,
+    expand_nested: bool = False,
+    show_trainable: bool = False,
+) -> None:
     """Prints the summary of `model` (through `print_fn` if given)."""
     from rich import box
     from rich.console import Console
@@ -49,7 +55,9 @@ def print_summary(model: Any, line_length: int | None = None, print_fn: Any = No
     from lamina.layers.core.input_layer import InputLayer
     from lamina.models.functional import Functional
 
-    functional = isinstance(model, Functional) and (len(model.inputs) > 1 or any(len(n.input_tensors) > 1 for n in model._nodes))
+    functional = isinstance(model, Functional) and (
+        len(model.inputs) > 1 or any(len(n.input_tensors) > 1 for n in model._nodes)
+    )
     table = Table(box=box.SIMPLE_HEAD, show_lines=False, title=f'Model: "{model.name}"', title_justify="left")
     table.add_column("Layer (type)")
     table.add_column("Output Shape")
@@ -63,7 +71,11 @@ def print_summary(model: Any, line_length: int | None = None, print_fn: Any = No
         if isinstance(layer, InputLayer) and not functional and not isinstance(model, Functional):
             return
         count = _count(layer.weights) if (layer.built or layer.weights) else 0
-        row = [f"{'  ' * depth}{layer.name} ({type(layer).__name__})", _format_shape(layer), f"{count:,}" if layer.built else "0 (unbuilt)"]
+        row = [
+            f"{'  ' * depth}{layer.name} ({type(layer).__name__})",
+            _format_shape(layer),
+            f"{count:,}" if layer.built else "0 (unbuilt)",
+        ]
         if functional:
             row.append(_connections(layer))
         if show_trainable:
@@ -87,7 +99,12 @@ def print_summary(model: Any, line_length: int | None = None, print_fn: Any = No
     ]
     if optimizer_count:
         lines.append(f" Optimizer params: {optimizer_count:,} ({_readable_size(optimizer_count)})")
-    console = Console(width=line_length or None, record=print_fn is not None, highlight=False, force_terminal=False if print_fn else None)
+    console = Console(
+        width=line_length or None,
+        record=print_fn is not None,
+        highlight=False,
+        force_terminal=False if print_fn else None,
+    )
     if print_fn is not None:
         with console.capture() as capture:
             console.print(table)

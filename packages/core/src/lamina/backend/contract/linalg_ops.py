@@ -27,9 +27,7 @@ class LinalgOps(OpNamespace):
             return np_.sum(np_.abs(x), axis=axis, keepdims=keepdims)
         if ord in (float("inf"), "inf"):
             return np_.max(np_.abs(x), axis=axis, keepdims=keepdims)
-        raise ValueError(
-            f"Unsupported `ord` for norm: {ord!r}. Expected None, 1, 2, 'fro' or inf."
-        )
+        raise ValueError(f"Unsupported `ord` for norm: {ord!r}. Expected None, 1, 2, 'fro' or inf.")
 
     @required
     def inv(self, x: Tensor) -> Tensor:

@@ -122,7 +122,9 @@ class NNOps(OpNamespace):
         negative = np_.multiply(np_.subtract(1.0, target), np_.log(np_.subtract(1.0, output)))
         return np_.negative(np_.add(positive, negative))
 
-    def categorical_crossentropy(self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1) -> Tensor:
+    def categorical_crossentropy(
+        self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1
+    ) -> Tensor:
         """Cross-entropy between one-hot `target` and `output` along `axis`."""
         np_ = self._np
         target = self.backend.core.convert_to_tensor(target)
@@ -136,7 +138,9 @@ class NNOps(OpNamespace):
             log_prob = np_.log(np_.clip(output, epsilon(), 1.0 - epsilon()))
         return np_.negative(np_.sum(np_.multiply(target, log_prob), axis=axis))
 
-    def sparse_categorical_crossentropy(self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1) -> Tensor:
+    def sparse_categorical_crossentropy(
+        self, target: Tensor, output: Tensor, from_logits: bool = False, axis: int = -1
+    ) -> Tensor:
         """Cross-entropy between integer class ids `target` and `output`."""
         core = self.backend.core
         target = core.convert_to_tensor(target)
@@ -145,7 +149,9 @@ class NNOps(OpNamespace):
         if len(target_shape) == len(core.shape(output)) and target_shape[-1] == 1:
             target = self._np.squeeze(target, axis=-1)
         num_classes = core.shape(output)[axis]
-        one_hot = self.one_hot(core.cast(target, "int32"), num_classes, axis=axis, dtype=self.backend.core.dtype(output))
+        one_hot = self.one_hot(
+            core.cast(target, "int32"), num_classes, axis=axis, dtype=self.backend.core.dtype(output)
+        )
         return self.categorical_crossentropy(one_hot, output, from_logits=from_logits, axis=axis)
 
     def moments(self, x: Tensor, axes: Any, keepdims: bool = False) -> tuple:

@@ -23,15 +23,21 @@ class RandomOps(OpNamespace):
     seed_dtype = "uint32"
 
     @required
-    def normal(self, shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Tensor = None) -> Tensor:
+    def normal(
+        self, shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Tensor = None
+    ) -> Tensor:
         """Draws from a normal distribution."""
 
     @required
-    def uniform(self, shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = None, seed: Tensor = None) -> Tensor:
+    def uniform(
+        self, shape: Any, minval: float = 0.0, maxval: float = 1.0, dtype: Any = None, seed: Tensor = None
+    ) -> Tensor:
         """Draws from a uniform distribution over `[minval, maxval)`."""
 
     @required
-    def truncated_normal(self, shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Tensor = None) -> Tensor:
+    def truncated_normal(
+        self, shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Tensor = None
+    ) -> Tensor:
         """Draws from a normal distribution re-drawn beyond two standard deviations."""
 
     @required
@@ -43,9 +49,7 @@ class RandomOps(OpNamespace):
         np_ = self.backend.numpy
         core = self.backend.core
         shape = noise_shape if noise_shape is not None else core.shape(inputs)
-        shape = tuple(
-            core.shape(inputs)[i] if dim is None else dim for i, dim in enumerate(shape)
-        )
+        shape = tuple(core.shape(inputs)[i] if dim is None else dim for i, dim in enumerate(shape))
         keep = np_.greater_equal(self.uniform(shape, dtype=core.dtype(inputs), seed=seed), rate)
         scaled = np_.divide(inputs, 1.0 - rate)
         return np_.where(keep, scaled, np_.zeros_like(inputs))

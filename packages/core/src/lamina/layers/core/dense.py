@@ -52,8 +52,7 @@ class Dense(Layer):
         super().__init__(activity_regularizer=activity_regularizer, **kwargs)
         if not isinstance(units, int) or isinstance(units, bool) or units <= 0:
             raise ValueError(
-                "Received an invalid value for `units`, expected a positive integer. "
-                f"Received: units={units}"
+                f"Received an invalid value for `units`, expected a positive integer. Received: units={units}"
             )
         if lora_rank is not None or quantization_config is not None:
             raise ValueError(

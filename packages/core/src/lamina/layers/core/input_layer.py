@@ -104,7 +104,13 @@ def Input(  # noqa: N802 - Keras's name
         ```
     """
     layer = InputLayer(
-        shape=shape, batch_size=batch_size, dtype=dtype, sparse=sparse,
-        batch_shape=batch_shape, name=name, input_tensor=tensor, optional=optional,
+        shape=shape,
+        batch_size=batch_size,
+        dtype=dtype,
+        sparse=sparse,
+        batch_shape=batch_shape,
+        name=name,
+        input_tensor=tensor,
+        optional=optional,
     )
     return layer.output_tensor

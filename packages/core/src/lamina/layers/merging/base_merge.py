@@ -51,9 +51,7 @@ class Merge(Layer):
 
     def call(self, inputs: Any) -> Any:
         if not isinstance(inputs, (list, tuple)):
-            raise ValueError(
-                f"A merge layer should be called on a list of inputs. Received: inputs={inputs!r}"
-            )
+            raise ValueError(f"A merge layer should be called on a list of inputs. Received: inputs={inputs!r}")
         return self._merge_function(list(inputs))
 
     def compute_output_shape(self, input_shape: Any) -> tuple:

@@ -62,7 +62,11 @@ class Concatenate(Merge):
         if mask is None or all(m is None for m in mask):
             return None
         masks = [ops.ones_like(x, dtype="bool")[..., 0] if m is None else m for x, m in zip(inputs, mask)]
-        return ops.any(ops.stack(masks, axis=-1), axis=-1) if self.axis in (-1, len(ops.shape(inputs[0])) - 1) else masks[0]
+        return (
+            ops.any(ops.stack(masks, axis=-1), axis=-1)
+            if self.axis in (-1, len(ops.shape(inputs[0])) - 1)
+            else masks[0]
+        )
 
     def get_config(self) -> dict:
         config = super().get_config()

@@ -31,8 +31,7 @@ class Subtract(Merge):
         super().build(input_shape)
         if len(input_shape) != 2:
             raise ValueError(
-                "A `Subtract` layer should be called on exactly 2 inputs. "
-                f"Received: input_shape={input_shape}"
+                f"A `Subtract` layer should be called on exactly 2 inputs. Received: input_shape={input_shape}"
             )
 
     def _merge_function(self, inputs: list) -> Any:

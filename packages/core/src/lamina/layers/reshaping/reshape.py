@@ -26,13 +26,11 @@ class Reshape(Layer):
         target_shape = tuple(target_shape)
         if sum(1 for d in target_shape if d == -1) > 1:
             raise ValueError(
-                "There can only be one unknown dimension (-1) in `target_shape`. "
-                f"Received: target_shape={target_shape}"
+                f"There can only be one unknown dimension (-1) in `target_shape`. Received: target_shape={target_shape}"
             )
         if any(not isinstance(d, int) or (d < 1 and d != -1) for d in target_shape):
             raise ValueError(
-                "`target_shape` entries must be positive integers or -1. "
-                f"Received: target_shape={target_shape}"
+                f"`target_shape` entries must be positive integers or -1. Received: target_shape={target_shape}"
             )
         self.target_shape = target_shape
         self.built = True

@@ -54,7 +54,9 @@ def test_value_and_grad_with_aux(trainable_backend: Any) -> None:
         (x,) = values
         return ops.sum(ops.square(x)), ops.multiply(x, 2.0)
 
-    (value, aux), grads = trainable_backend.core.value_and_grad(fn, has_aux=True)([ops.convert_to_tensor(np.array([1.0, 2.0], "float32"))])
+    (value, aux), grads = trainable_backend.core.value_and_grad(fn, has_aux=True)(
+        [ops.convert_to_tensor(np.array([1.0, 2.0], "float32"))]
+    )
     np.testing.assert_allclose(ops.convert_to_numpy(value), 5.0)
     np.testing.assert_allclose(ops.convert_to_numpy(aux), [2.0, 4.0])
     np.testing.assert_allclose(ops.convert_to_numpy(grads[0]), [2.0, 4.0])

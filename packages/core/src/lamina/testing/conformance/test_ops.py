@@ -43,13 +43,21 @@ def test_op_matches_numpy(backend: Any, rng: np.random.Generator, case: OpCase) 
         got_np = lamina.ops.convert_to_numpy(got)
         want = np.asarray(want)
         assert got_np.shape == want.shape, f"ops.{case.op}: shape {got_np.shape}, expected {want.shape}"
-        np.testing.assert_allclose(got_np.astype("float64") if got_np.dtype != bool else got_np, want, rtol=case.rtol, atol=case.atol, err_msg=f"ops.{case.op}")
+        np.testing.assert_allclose(
+            got_np.astype("float64") if got_np.dtype != bool else got_np,
+            want,
+            rtol=case.rtol,
+            atol=case.atol,
+            err_msg=f"ops.{case.op}",
+        )
         assert lamina.ops.dtype(got) == _expected_dtype(case, want), f"ops.{case.op} dtype"
 
 
 def _takes_tensors(case: OpCase) -> bool:
     inputs = case.make_args(np.random.default_rng(0))
-    return any(isinstance(v, np.ndarray) or (isinstance(v, list) and v and isinstance(v[0], np.ndarray)) for v in inputs)
+    return any(
+        isinstance(v, np.ndarray) or (isinstance(v, list) and v and isinstance(v[0], np.ndarray)) for v in inputs
+    )
 
 
 SYMBOLIC_CASES = [c for c in CASES if c.symbolic and _takes_tensors(c)]

@@ -43,8 +43,13 @@ def get_data_adapter(
         return GeneratorDataAdapter(x, steps=steps_per_epoch)
     if _is_array_like(x) or isinstance(x, (list, tuple, dict)):
         return ArrayDataAdapter(
-            x, y, sample_weight=sample_weight, batch_size=batch_size, steps=steps_per_epoch,
-            shuffle=shuffle, class_weight=class_weight,
+            x,
+            y,
+            sample_weight=sample_weight,
+            batch_size=batch_size,
+            steps=steps_per_epoch,
+            shuffle=shuffle,
+            class_weight=class_weight,
         )
     raise ValueError(
         f"Unrecognized data type: x={type(x).__name__}. Lamina accepts NumPy arrays, "

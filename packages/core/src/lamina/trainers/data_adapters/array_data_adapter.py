@@ -41,8 +41,7 @@ class ArrayDataAdapter(DataAdapter):
         if class_weight is not None:
             if y is None or isinstance(y, (dict, list, tuple)):
                 raise ValueError(
-                    "`class_weight` is only supported for models with a single output and a "
-                    "single label array `y`."
+                    "`class_weight` is only supported for models with a single output and a single label array `y`."
                 )
             weights = utils.class_weight_to_sample_weights(y, class_weight)
             sample_weight = weights if sample_weight is None else sample_weight * weights
@@ -90,10 +89,10 @@ class ArrayDataAdapter(DataAdapter):
                     return
                 stop = min(start + self._batch_size, self._size)
                 if contiguous:
-                    batch = tree.map_structure(lambda a: None if a is None else a[start:stop], self._data)
+                    batch = tree.map_structure(lambda a, lo=start, hi=stop: None if a is None else a[lo:hi], self._data)
                 else:
                     chosen = indices[start:stop]
-                    batch = tree.map_structure(lambda a: None if a is None else a[chosen], self._data)
+                    batch = tree.map_structure(lambda a, rows=chosen: None if a is None else a[rows], self._data)
                 produced += 1
                 yield batch
             if self._steps is None or produced >= self._steps:

@@ -65,19 +65,30 @@ def _to_array(x: Any) -> Any:
         return np.asarray(x.numpy())
     if hasattr(x, "__array__"):
         return np.asarray(x)
-    if isinstance(x, (list, tuple)) and x and not any(hasattr(v, "shape") or isinstance(v, (list, tuple, dict)) for v in x):
+    if (
+        isinstance(x, (list, tuple))
+        and x
+        and not any(hasattr(v, "shape") or isinstance(v, (list, tuple, dict)) for v in x)
+    ):
         return np.asarray(x)
     return x
 
 
 def to_arrays(structure: Any) -> Any:
     """Converts the leaves of `structure` to NumPy arrays, floats to `floatx()`."""
-    if isinstance(structure, (list, tuple)) and structure and all(
-        isinstance(v, (int, float, bool, np.number)) for v in structure
+    if (
+        isinstance(structure, (list, tuple))
+        and structure
+        and all(isinstance(v, (int, float, bool, np.number)) for v in structure)
     ):
         structure = np.asarray(structure)
-    if isinstance(structure, (list, tuple)) and structure and all(
-        isinstance(v, (list, tuple)) and v and all(isinstance(u, (int, float, np.number)) for u in v) for v in structure
+    if (
+        isinstance(structure, (list, tuple))
+        and structure
+        and all(
+            isinstance(v, (list, tuple)) and v and all(isinstance(u, (int, float, np.number)) for u in v)
+            for v in structure
+        )
     ):
         structure = np.asarray(structure)
 
@@ -107,8 +118,7 @@ def check_cardinality(arrays: dict[str, Any]) -> int:
     if len(distinct) > 1:
         detail = " ".join(f"'{label}' sizes: {', '.join(map(str, values))}" for label, values in sizes.items())
         raise ValueError(
-            "Data cardinality is ambiguous. Make sure all arrays contain the same number "
-            f"of samples. {detail}"
+            f"Data cardinality is ambiguous. Make sure all arrays contain the same number of samples. {detail}"
         )
     if not distinct:
         raise ValueError("Expected arrays with a batch dimension; received none.")

@@ -36,7 +36,9 @@ class GeneratorDataAdapter(DataAdapter):
             self._peeked = None
         count = 0
         for batch in source:
-            yield utils.to_arrays(batch if isinstance(batch, tuple) else tuple(batch) if isinstance(batch, list) else batch)
+            yield utils.to_arrays(
+                batch if isinstance(batch, tuple) else tuple(batch) if isinstance(batch, list) else batch
+            )
             count += 1
             if self._steps is not None and count >= self._steps:
                 return

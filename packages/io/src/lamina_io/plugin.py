@@ -1,0 +1,10 @@
+"""Entry point of the lamina-io plugin: registers its file formats lazily."""
+
+from collections.abc import Callable
+
+from lamina.plugins import hookimpl
+
+
+@hookimpl
+def register_formats(register: Callable) -> None:
+    register("weights_h5", "lamina_io.weights_h5:WeightsH5Format", extensions=(".weights.h5",))
