@@ -99,14 +99,15 @@ class ProgbarLogger(Callback):
         elif self.verbose:
             total = self._total or self._seen
             self._console.print(
-                f"{self._seen}/{total} - {_format_time(elapsed, self._seen)}" + (f" - {text}" if text else "")
+                f"{self._seen}/{total} - {_format_time(elapsed, self._seen)}" + (f" - {text}" if text else ""),
+                soft_wrap=True,
             )
 
     # -- hooks ---------------------------------------------------------------
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         epochs = self.params.get("epochs", 1)
         if self.verbose and epochs and epochs >= 1:
-            self._console.print(f"Epoch {epoch + 1}/{epochs}")
+            self._console.print(f"Epoch {epoch + 1}/{epochs}", soft_wrap=True)
         self._mode = "train"
         self._start(self.params.get("steps"), "train")
 

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from lamina import tree
-from lamina.backend import dtypes, naming, scopes, state
+from lamina.backend import dtypes, masking, naming, scopes, state
 from lamina.backend.symbolic import SymbolicTensor, any_symbolic, compute_output_spec
 from lamina.backend.variables import Variable
 from lamina.layers import call_context
@@ -219,6 +219,7 @@ class Layer(Operation):
         self._build_shapes: dict | None = None
         self._in_build = False
         self._called = False
+        self._validated_shape: Any = None
         signature = inspect.signature(self.call).parameters
         self._call_has_training = "training" in signature
         self._call_has_mask = "mask" in signature
@@ -624,9 +625,22 @@ class Layer(Operation):
             if not self.built:
                 self._maybe_build(args, kwargs)
             if self.input_spec is not None:
-                assert_input_compatibility(self.input_spec, args[0] if args else None, self.name)
+                first = args[0] if args else None
+                shape = getattr(first, "shape", None)
+                # Validating the same shape twice is wasted time on eager backends.
+                validated = self._validated_shape
+                if shape is None or validated is None or validated[0] is not self.input_spec or validated[1] != shape:
+                    assert_input_compatibility(self.input_spec, first, self.name)
+                    self._validated_shape = (self.input_spec, shape)
             kwargs = self._resolve_call_kwargs(kwargs, context, outermost)
+            previous_mask = None
+            if masking.IN_USE[0] and args:
+                previous_mask = self._input_mask(args[0])
+                if previous_mask is not None and self._call_has_mask and kwargs.get("mask") is None:
+                    kwargs["mask"] = previous_mask
             outputs = self.call(*args, **kwargs)
+            if masking.IN_USE[0] or type(self).compute_mask is not Layer.compute_mask:
+                self._attach_output_mask(args[0] if args else None, outputs, kwargs.get("mask", previous_mask))
             if self.activity_regularizer is not None:
                 for output in tree.flatten(outputs):
                     penalty = self.activity_regularizer(output)
@@ -692,6 +706,23 @@ class Layer(Operation):
         )
         specs = self.compute_output_spec(*symbolic_args, **kwargs)
         return tree.map_structure(lambda x: x.shape, specs)
+
+    def _input_mask(self, inputs: Any) -> Any:
+        masks = [masking.get_mask(x) for x in tree.flatten(inputs)]
+        if all(m is None for m in masks):
+            return None
+        return masks[0] if not isinstance(inputs, (list, tuple)) else masks
+
+    def _attach_output_mask(self, inputs: Any, outputs: Any, previous_mask: Any) -> None:
+        mask = self.compute_mask(inputs, previous_mask)
+        if mask is None:
+            return
+        flat = tree.flatten(outputs)
+        masks = mask if isinstance(mask, (list, tuple)) and len(mask) == len(flat) else [mask] * len(flat)
+        for output, item in zip(flat, masks):
+            # A mask set by an inner layer (e.g. the last layer of a model) wins.
+            if item is not None and masking.get_mask(output) is None:
+                masking.set_mask(output, item)
 
     def compute_mask(self, inputs: Any, previous_mask: Any) -> Any:
         """The output mask; by default the input mask if `supports_masking`."""
