@@ -8,3 +8,5 @@ from lamina.plugins import hookimpl
 @hookimpl
 def register_formats(register: Callable) -> None:
     register("weights_h5", "lamina_io.weights_h5:WeightsH5Format", extensions=(".weights.h5",))
+    register("keras", "lamina_io.keras_archive:KerasArchiveFormat", extensions=(".keras",))
+    register("yaml", "lamina_io.yaml_config:YamlConfigFormat", extensions=(".yaml", ".yml"))

@@ -16,9 +16,15 @@ from lamina.initializers.initializer import Initializer
 from lamina.random.seed_generator import make_default_seed
 
 
-def compute_fans(shape: tuple) -> tuple[int, int]:
-    """Fan-in and fan-out of a weight of `shape` (Dense or convolution kernel)."""
+def compute_fans(shape: tuple, input_axes: Any = None, output_axes: Any = None) -> tuple[int, int]:
+    """Fan-in and fan-out of a weight of `shape` (Dense or convolution kernel).
+
+    With `input_axes` and `output_axes` (e.g. for EinsumDense kernels), the
+    fans are the products of the sizes along those axes.
+    """
     shape = tuple(shape)
+    if input_axes is not None and output_axes is not None:
+        return int(math.prod(shape[a] for a in input_axes)), int(math.prod(shape[a] for a in output_axes))
     if len(shape) < 1:
         return 1, 1
     if len(shape) == 1:
@@ -116,9 +122,17 @@ class VarianceScaling(RandomInitializer):
     """
 
     def __init__(
-        self, scale: float = 1.0, mode: str = "fan_in", distribution: str = "truncated_normal", seed: int | None = None
+        self,
+        scale: float = 1.0,
+        mode: str = "fan_in",
+        distribution: str = "truncated_normal",
+        seed: int | None = None,
+        input_axes: Any = None,
+        output_axes: Any = None,
     ) -> None:
         super().__init__(seed)
+        self.input_axes = list(input_axes) if input_axes is not None else None
+        self.output_axes = list(output_axes) if output_axes is not None else None
         if scale <= 0.0:
             raise ValueError(f"Argument `scale` must be positive float. Received: scale={scale}")
         if mode not in ("fan_in", "fan_out", "fan_avg"):
@@ -138,7 +152,7 @@ class VarianceScaling(RandomInitializer):
         self.distribution = distribution
 
     def generate(self, shape: tuple, dtype: str) -> np.ndarray:
-        fan_in, fan_out = compute_fans(shape)
+        fan_in, fan_out = compute_fans(shape, self.input_axes, self.output_axes)
         divisor = {"fan_in": fan_in, "fan_out": fan_out, "fan_avg": (fan_in + fan_out) / 2.0}[self.mode]
         scale = self.scale / max(1.0, divisor)
         rng = self._rng()
@@ -153,7 +167,14 @@ class VarianceScaling(RandomInitializer):
         return values.astype(dtype)
 
     def get_config(self) -> dict:
-        return {"scale": self.scale, "mode": self.mode, "distribution": self.distribution, "seed": self.seed}
+        return {
+            "scale": self.scale,
+            "mode": self.mode,
+            "distribution": self.distribution,
+            "seed": self.seed,
+            "input_axes": self.input_axes,
+            "output_axes": self.output_axes,
+        }
 
 
 class _NamedVarianceScaling(VarianceScaling):
@@ -161,11 +182,18 @@ class _NamedVarianceScaling(VarianceScaling):
     _mode = "fan_in"
     _distribution = "truncated_normal"
 
-    def __init__(self, seed: int | None = None) -> None:
-        super().__init__(scale=self._scale, mode=self._mode, distribution=self._distribution, seed=seed)
+    def __init__(self, seed: int | None = None, input_axes: Any = None, output_axes: Any = None) -> None:
+        super().__init__(
+            scale=self._scale,
+            mode=self._mode,
+            distribution=self._distribution,
+            seed=seed,
+            input_axes=input_axes,
+            output_axes=output_axes,
+        )
 
     def get_config(self) -> dict:
-        return {"seed": self.seed}
+        return {"seed": self.seed, "input_axes": self.input_axes, "output_axes": self.output_axes}
 
 
 class GlorotUniform(_NamedVarianceScaling):

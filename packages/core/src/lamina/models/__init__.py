@@ -9,7 +9,7 @@ from lamina.models.functional import Functional as Functional
 from lamina.models.model import Model as Model
 from lamina.models.sequential import Sequential as Sequential
 
-__all__ = ["Model", "Sequential", "Functional", "clone_model", "model_from_json", "load_model"]
+__all__ = ["Model", "Sequential", "Functional", "clone_model", "model_from_json", "model_from_yaml", "load_model"]
 
 
 def model_from_json(json_string: str, custom_objects: dict | None = None) -> Any:
@@ -26,6 +26,21 @@ def model_from_json(json_string: str, custom_objects: dict | None = None) -> Any
         config = json.loads(json_string)
     except ValueError as error:
         raise ValueError(f"model_from_json received text that is not valid JSON: {error}") from None
+    return deserialize_keras_object(config, custom_objects=custom_objects)
+
+
+def model_from_yaml(yaml_string: str, custom_objects: dict | None = None) -> Any:
+    """Rebuilds a model (without weights) from `model.to_yaml()`'s output.
+
+    Uses YAML's safe loader (needs `lamina[io]`): tags that would construct
+    Python objects are refused, and classes resolve only through the registry.
+    """
+    from lamina.saving.format_registry import FORMATS
+    from lamina.saving.serialization import deserialize_keras_object
+
+    config = FORMATS.get("yaml").load()().loads(yaml_string)
+    if not isinstance(config, dict):
+        raise ValueError("model_from_yaml expects a YAML mapping describing a model.")
     return deserialize_keras_object(config, custom_objects=custom_objects)
 
 

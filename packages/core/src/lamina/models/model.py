@@ -172,6 +172,13 @@ class Model(Trainer, Layer):
 
         return json.dumps(serialize_keras_object(self), **kwargs)
 
+    def to_yaml(self, **kwargs: Any) -> str:
+        """The model's architecture as YAML text (needs `lamina[io]`; safe dumper only)."""
+        from lamina.saving.format_registry import FORMATS
+        from lamina.saving.serialization import serialize_keras_object
+
+        return FORMATS.get("yaml").load()().dumps(serialize_keras_object(self), **kwargs)
+
     def save(self, filepath: str | os.PathLike, overwrite: bool = True, **kwargs: Any) -> None:
         """Saves the whole model (architecture, weights, optimizer state) to `filepath`.
 

@@ -43,8 +43,12 @@ class Adam(Optimizer):
 
     def build(self, var_list: list) -> None:
         super().build(var_list)
-        self.momentums = [self.add_variable_from_reference(v, "momentum") for v in var_list]
-        self.velocities = [self.add_variable_from_reference(v, "velocity") for v in var_list]
+        # Interleaved per variable (momentum, velocity), in Keras's order, so
+        # optimizer state in files lines up with Keras 3's.
+        self.momentums, self.velocities = [], []
+        for variable in var_list:
+            self.momentums.append(self.add_variable_from_reference(variable, "momentum"))
+            self.velocities.append(self.add_variable_from_reference(variable, "velocity"))
         self.velocity_hats = (
             [self.add_variable_from_reference(v, "velocity_hat") for v in var_list] if self.amsgrad else []
         )
