@@ -19,7 +19,6 @@ from typing import Any
 from lamina.backend import state
 from lamina.saving.serialization import SafeModeScope, deserialize_keras_object, serialize_keras_object
 from lamina.version import __version__ as lamina_version
-
 from lamina_io.archive_safety import ArchiveError, open_archive, read_member
 from lamina_io.atomic import atomic_path
 from lamina_io.h5_store import WeightsFileError, apply_plan, h5py_module, plan_model, write_model
