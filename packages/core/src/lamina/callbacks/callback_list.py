@@ -28,7 +28,9 @@ def pythonify_logs(logs: dict | None) -> dict:
             result[key] = value
             continue
         if isinstance(value, dict):
-            result[key] = pythonify_logs(value)
+            # Nested results (e.g. `compile_metrics` from a custom train_step
+            # returning every metric's result) flatten into the logs, as in Keras.
+            result.update(pythonify_logs(value))
             continue
         array = np.asarray(value) if isinstance(value, np.ndarray) else _to_numpy(value)
         result[key] = float(array) if array.ndim == 0 or array.size == 1 else array

@@ -25,6 +25,21 @@ def _is_functional_call(args: tuple, kwargs: dict) -> bool:
     return len(args) == 1 and "outputs" in kwargs
 
 
+_FUNCTIONAL_VARIANTS: dict[type, type] = {}
+
+
+def _functional_variant(cls: type) -> type:
+    """`cls` with Functional mixed in (cached), so `__init__(inputs, outputs)` builds a graph."""
+    variant = _FUNCTIONAL_VARIANTS.get(cls)
+    if variant is None:
+        from lamina.models.functional import Functional
+
+        variant = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+        variant.__lamina_functional_of__ = cls
+        _FUNCTIONAL_VARIANTS[cls] = variant
+    return variant
+
+
 class Model(Trainer, Layer):
     """A model: groups layers and adds training, saving and summaries.
 
@@ -46,10 +61,16 @@ class Model(Trainer, Layer):
     """
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Model:
-        if cls is Model and _is_functional_call(args, kwargs):
+        if _is_functional_call(args, kwargs):
             from lamina.models.functional import Functional
 
-            return Functional.__new__(Functional, *args, **kwargs)
+            if cls is Model:
+                return Functional.__new__(Functional, *args, **kwargs)
+            if not issubclass(cls, Functional):
+                # `class CustomModel(Model)` called as `CustomModel(inputs, outputs)`:
+                # a functional model that keeps the subclass's methods (train_step...).
+                functional_cls = _functional_variant(cls)
+                return Functional.__new__(functional_cls, *args, **kwargs)
         return super().__new__(cls, *args, **kwargs)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -100,10 +100,11 @@ def serialize_keras_object(obj: Any) -> Any:
             "`get_config()` method. Give it one, or register it with "
             "`lamina.saving.register_keras_serializable()`."
         )
-    type_registered = object_registry.get_registered_name(type(obj))
+    cls = getattr(type(obj), "__lamina_functional_of__", type(obj))
+    type_registered = object_registry.get_registered_name(cls)
     config = {
         "module": _public_module(obj),
-        "class_name": type(obj).__name__,
+        "class_name": cls.__name__,
         "config": serialize_keras_object(obj.get_config()),
         "registered_name": type_registered if ">" in type_registered else None,
     }

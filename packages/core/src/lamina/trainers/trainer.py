@@ -504,13 +504,20 @@ class Trainer:
     ) -> Any:
         """Runs one training step on one batch; returns the loss and metrics."""
         self._assert_compiled("train_on_batch")
+        if class_weight is not None and sample_weight is not None:
+            raise ValueError(
+                "Arguments `sample_weight` and `class_weight` cannot be specified at the same time. "
+                "Fold the class weights into `sample_weight`."
+            )
         if class_weight is not None:
             weights = data_adapter_utils.class_weight_to_sample_weights(np.asarray(y), class_weight)
             sample_weight = weights if sample_weight is None else np.asarray(sample_weight) * weights
         batch = data_adapter_utils.to_arrays(data_adapter_utils.pack_x_y_sample_weight(x, y, sample_weight))
         with state.backend_scope(self._backend):
             self._symbolic_build(batch)
+            self.reset_metrics()
             steps = self._get_step_functions()
+            steps.begin_epoch()
             logs = steps.make_train_function()(batch)
             steps.sync_to_variables()
             logs = pythonify_logs(steps.final_logs(logs))

@@ -1,0 +1,175 @@
+"""TensorFlow-specific checks beyond the conformance suite.
+
+Ops inside `tf.function` (with and without XLA), NumPy advanced indexing,
+`tf.Variable` storage and shape inference through FuncGraph traces.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+tf = pytest.importorskip("tensorflow")
+
+import lamina  # noqa: E402
+from lamina import ops, random  # noqa: E402
+from lamina.backend import SymbolicTensor, get_backend, state  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def tf_backend() -> Iterator[Any]:
+    backend = get_backend("tensorflow")
+    previous = state.default_or_none()
+    state.set_default(backend)
+    try:
+        with state.backend_scope(backend):
+            yield backend
+    finally:
+        state.set_default(previous)
+
+
+def _step(x: Any, labels: Any, seed: Any) -> dict:
+    logits = ops.matmul(x, ops.ones((6, 4)) * 0.1)
+    return {
+        "softmax": ops.softmax(logits),
+        "one_hot": ops.one_hot(labels, 4),
+        "loss": ops.sparse_categorical_crossentropy(labels, logits, from_logits=True),
+        "slice": ops.getitem(x, (slice(1, 3), slice(None, None, 2))),
+        "advanced": ops.getitem(x, (slice(None), np.array([0, 2, -1]))),
+        "argmax": ops.argmax(logits, axis=-1),
+        "randint": random.randint((5,), 0, 9, seed=seed),
+        "slice_update": ops.slice_update(x, (1, 1), ops.ones((2, 2))),
+        "take_along_axis": ops.take_along_axis(x, ops.zeros((8, 1), "int32"), axis=1),
+        "cond": ops.cond(ops.greater(ops.sum(x), 0.0), lambda: ops.sum(x), lambda: -ops.sum(x)),
+        "fori_loop": ops.fori_loop(0, 3, lambda i, v: v + 1.0, ops.sum(x)),
+    }
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_ops_inside_tf_function_match_eager(jit_compile: bool) -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(8, 6)).astype("float32")
+    labels = np.array([0, 1, 2, 3, 0, 1, 2, 3], "int32")
+    seed = ops.convert_to_tensor(np.array([5, 0], "int32"))
+    eager = _step(ops.convert_to_tensor(x), ops.convert_to_tensor(labels), seed)
+    compiled = tf.function(_step, jit_compile=jit_compile)(tf.constant(x), tf.constant(labels), seed)
+    for key, want in eager.items():
+        got = compiled[key]
+        assert got.dtype == want.dtype, key
+        np.testing.assert_allclose(got.numpy(), want.numpy(), rtol=1e-5, atol=1e-6, err_msg=key)
+    assert eager["argmax"].dtype == tf.int32
+
+
+@pytest.mark.parametrize("jit_compile", [False, True])
+def test_seeded_random_ops_trace(jit_compile: bool) -> None:
+    generator = random.SeedGenerator(3)
+
+    @tf.function(jit_compile=jit_compile)
+    def draw(seed: Any) -> tuple:
+        return (
+            random.normal((3,), seed=seed),
+            random.uniform((3,), seed=generator),
+            random.dropout(ops.ones((4, 4)), 0.5, seed=seed),
+            random.shuffle(ops.arange(6), seed=seed),
+            random.categorical(ops.zeros((2, 3)), 4, seed=seed),
+        )
+
+    seed = ops.convert_to_tensor(np.array([1, 0], "int32"))
+    first, second = draw(seed), draw(seed)
+    np.testing.assert_array_equal(first[0].numpy(), second[0].numpy())
+    assert not np.array_equal(first[1].numpy(), second[1].numpy())
+    assert sorted(first[3].numpy().tolist()) == list(range(6))
+    assert first[4].shape == (2, 4) and first[4].dtype == tf.int32
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        (slice(1, 3), 2),
+        (Ellipsis, 1),
+        (None, slice(None), 0),
+        np.array([0, 2, -1]),
+        [1, 3],
+        (np.array([0, 1]), np.array([2, 3])),
+        (np.array([[0], [1]]), np.array([2, 3])),
+        (slice(1, None, 2), [0, -1]),
+        (1, np.array([0, 2])),
+        (slice(None), None, np.array([0, 2])),
+        (np.array([True, False, True, False]),),
+    ],
+    ids=repr,
+)
+def test_getitem_follows_numpy(key: Any) -> None:
+    x = np.arange(4 * 5, dtype="float32").reshape(4, 5)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.getitem(x, key)), x[key])
+
+
+def test_getitem_with_tensor_indices() -> None:
+    x = np.arange(12, dtype="float32").reshape(3, 4)
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.getitem(x, tf.constant(2))), x[2])
+    np.testing.assert_array_equal(ops.convert_to_numpy(ops.getitem(x, tf.constant([2, 0]))), x[[2, 0]])
+
+
+def test_variable_is_backed_by_a_tf_variable() -> None:
+    v = lamina.Variable(np.ones((2, 2), "float32"), name="kernel")
+    assert isinstance(v.value, tf.Variable)
+    assert v.value.name.startswith("kernel")
+    # Raw TensorFlow ops accept Lamina variables.
+    np.testing.assert_allclose(tf.reduce_sum(v).numpy(), 4.0)
+    np.testing.assert_allclose((tf.ones((2, 2)) + v).numpy(), 2.0)
+
+
+def test_variable_updates_inside_tf_function() -> None:
+    v = lamina.Variable(np.ones(3, "float32"))
+
+    @tf.function(jit_compile=True)
+    def step(x: Any) -> Any:
+        with tf.GradientTape() as tape:
+            tape.watch(v.value)
+            loss = ops.sum(ops.square(ops.multiply(v, x)))
+        grad = tape.gradient(loss, v.value)
+        v.assign_sub(0.1 * grad)
+        return loss
+
+    step(tf.ones(3))
+    np.testing.assert_allclose(v.numpy(), [0.8, 0.8, 0.8], rtol=1e-6)
+
+
+def test_variables_created_inside_tf_function_survive_it() -> None:
+    created: list = []
+
+    @tf.function
+    def build_and_use(x: Any) -> Any:
+        if not created:
+            created.append(lamina.Variable(np.full(3, 2.0, "float32")))
+        return ops.multiply(x, created[0])
+
+    np.testing.assert_allclose(build_and_use(tf.ones(3)).numpy(), 2.0)
+    np.testing.assert_allclose(created[0].numpy(), 2.0)
+
+
+def test_eval_shape_does_not_touch_variables() -> None:
+    v = lamina.Variable(np.zeros(3, "float32"))
+
+    def fn(x: Any) -> dict:
+        v.assign(v + 1.0)
+        return {"sum": ops.add(x, v), "count": 3, "nonzero": ops.where(ops.greater(x, 0))}
+
+    backend = get_backend("tensorflow")
+    out = backend.core.eval_shape(fn, SymbolicTensor((5, 3)))
+    assert out["sum"].shape == (5, 3) and out["count"] == 3
+    assert out["nonzero"][0].shape == (None,) and out["nonzero"][0].dtype == "int32"
+    np.testing.assert_array_equal(v.numpy(), [0.0, 0.0, 0.0])
+
+
+def test_value_and_grad_on_variables_and_unconnected_inputs() -> None:
+    backend = get_backend("tensorflow")
+    v = lamina.Variable(np.array([1.0, 2.0], "float32"))
+    grad_fn = backend.core.value_and_grad(lambda values: ops.sum(ops.square(values[0])))
+    value, grads = grad_fn([v, ops.ones((3,))])
+    np.testing.assert_allclose(value.numpy(), 5.0)
+    np.testing.assert_allclose(grads[0].numpy(), [2.0, 4.0])
+    np.testing.assert_allclose(grads[1].numpy(), [0.0, 0.0, 0.0])
