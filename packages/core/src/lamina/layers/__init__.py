@@ -18,6 +18,18 @@ from lamina.layers.regularization.dropout import Dropout as Dropout
 from lamina.layers.reshaping.flatten import Flatten as Flatten
 from lamina.layers.reshaping.reshape import Reshape as Reshape
 
+# -- core (EinsumDense, Embedding, Masking, Lambda) --
+# -- convolutional --
+# -- pooling --
+# -- normalization --
+# -- regularization (beyond Dropout) --
+# -- attention --
+# -- rnn --
+# -- reshaping (beyond Flatten, Reshape) --
+# -- merging (Dot) --
+# -- activation layers --
+# -- preprocessing --
+
 __all__ = [
     "Activation",
     "Add",

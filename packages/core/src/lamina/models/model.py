@@ -34,7 +34,9 @@ def _functional_variant(cls: type) -> type:
     if variant is None:
         from lamina.models.functional import Functional
 
-        variant = type(cls.__name__, (cls, Functional), {"__module__": cls.__module__, "__qualname__": cls.__qualname__})
+        variant = type(
+            cls.__name__, (cls, Functional), {"__module__": cls.__module__, "__qualname__": cls.__qualname__}
+        )
         variant.__lamina_functional_of__ = cls
         _FUNCTIONAL_VARIANTS[cls] = variant
     return variant

@@ -4,6 +4,7 @@ Mirrors `keras.ops`. Every function dispatches to the active backend and
 works on symbolic tensors (returning symbolic results).
 """
 
+from lamina.ops import image as image
 from lamina.ops.core import cast as cast
 from lamina.ops.core import cond as cond
 from lamina.ops.core import convert_to_numpy as convert_to_numpy

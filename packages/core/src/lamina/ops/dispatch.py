@@ -28,6 +28,7 @@ def make_op(contract_method: Callable, module: str) -> Callable:
         "MathOps": "math",
         "LinalgOps": "linalg",
         "RandomOps": "random",
+        "ImageOps": "image",
     }[namespace]
     name = contract_method.__name__
 

@@ -8,6 +8,7 @@ from lamina.backend.contract.backend import Backend as Backend
 from lamina.backend.contract.base import OpNamespace as OpNamespace
 from lamina.backend.contract.base import required as required
 from lamina.backend.contract.core_ops import CoreOps as CoreOps
+from lamina.backend.contract.image_ops import ImageOps as ImageOps
 from lamina.backend.contract.linalg_ops import LinalgOps as LinalgOps
 from lamina.backend.contract.math_ops import MathOps as MathOps
 from lamina.backend.contract.nn_ops import NNOps as NNOps

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from lamina.backend.contract.core_ops import CoreOps
+from lamina.backend.contract.image_ops import ImageOps
 from lamina.backend.contract.linalg_ops import LinalgOps
 from lamina.backend.contract.math_ops import MathOps
 from lamina.backend.contract.nn_ops import NNOps
@@ -16,7 +17,7 @@ if TYPE_CHECKING:
     from lamina.backend.variables import Variable
     from lamina.models.model import Model
 
-NAMESPACES = ("core", "numpy", "nn", "math", "linalg", "random")
+NAMESPACES = ("core", "numpy", "nn", "math", "linalg", "random", "image")
 
 
 class Backend:
@@ -46,6 +47,7 @@ class Backend:
     math_ops: ClassVar[type[MathOps]] = MathOps
     linalg_ops: ClassVar[type[LinalgOps]] = LinalgOps
     random_ops: ClassVar[type[RandomOps]] = RandomOps
+    image_ops: ClassVar[type[ImageOps]] = ImageOps
     variable_class: ClassVar[type[Variable]]
     #: Whether this backend can train (compute gradients); inference-only
     #: backends set False and skip the training part of the conformance suite.
@@ -63,6 +65,7 @@ class Backend:
         self.math = self.math_ops(self)
         self.linalg = self.linalg_ops(self)
         self.random = self.random_ops(self)
+        self.image = self.image_ops(self)
         variable_class = getattr(type(self), "variable_class", None)
         if variable_class is not None:
             variable_class._backend = self

@@ -520,4 +520,19 @@ def _scatter_update(x: np.ndarray, indices: np.ndarray, updates: np.ndarray) -> 
     return out
 
 
-CASES = _cases()
+def _convolution_cases() -> list[OpCase]:
+    """Convolution and pooling ops (nn namespace)."""
+    return []
+
+
+def _control_flow_cases() -> list[OpCase]:
+    """Loops and scans (core namespace)."""
+    return []
+
+
+def _image_cases() -> list[OpCase]:
+    """Image ops (image namespace)."""
+    return []
+
+
+CASES = _cases() + _convolution_cases() + _control_flow_cases() + _image_cases()
