@@ -32,6 +32,9 @@ FRAMEWORK_DEPS = {
     "torch": ["torch==2.13.0"],
     "tensorflow": ["tensorflow-cpu>=2.16"],
 }
+# One thread per framework: on 2-core machines torch's default threading is
+# several times slower (and the frameworks fight over the cores).
+TEST_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
 TEST_DEPS = ["pytest>=7", "scikit-learn>=1.3", "keras>=3.5", "pandas>=1.5"]
 
 
@@ -46,7 +49,7 @@ def install_lamina(session: nox.Session, backends: tuple[str, ...], extra: list[
 def tests(session: nox.Session) -> None:
     """The whole test suite and the conformance suite, on all three backends."""
     install_lamina(session, BACKENDS, TEST_DEPS)
-    session.run("pytest", "tests", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+    session.run("pytest", "tests", *session.posargs, env=TEST_ENV)
 
 
 @nox.session(name="tests-backend")
@@ -54,7 +57,7 @@ def tests(session: nox.Session) -> None:
 def tests_backend(session: nox.Session, backend: str) -> None:
     """The suite with only one backend installed (checks isolation)."""
     install_lamina(session, (backend,), TEST_DEPS)
-    session.run("pytest", "tests", "--lamina-backend", backend, *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+    session.run("pytest", "tests", "--lamina-backend", backend, *session.posargs, env=TEST_ENV)
 
 
 @nox.session

@@ -467,6 +467,14 @@ class Layer(Operation):
 
     add_variable = add_weight
 
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Clears gradients left on this layer's variables by `loss.backward()` (torch).
+
+        Keras-on-torch `train_step` overrides call `self.zero_grad()` before
+        `loss.backward()`; on other backends there is nothing to clear.
+        """
+        self._backend.zero_grad(self.variables, set_to_none=set_to_none)
+
     # -- losses --------------------------------------------------------------
     def add_loss(self, loss: Any) -> None:
         """Adds a scalar loss computed during `call` (e.g. a regularization term)."""

@@ -94,6 +94,10 @@ class Backend:
         """
         return False
 
+    def zero_grad(self, variables: list, set_to_none: bool = True) -> None:
+        """Clears gradients accumulated on `variables` by the framework's own
+        autograd (torch's `.grad`); a no-op for functional frameworks."""
+
     def versions(self) -> dict[str, str]:
         """Framework versions to show in `lamina info` (e.g. {"torch": "2.13.0"})."""
         return {}

@@ -1,0 +1,49 @@
+"""The PyTorch implementation of `lamina.backend.Backend`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import torch
+
+from lamina.backend import Backend
+from lamina_torch.core import TorchCoreOps
+from lamina_torch.linalg import TorchLinalgOps
+from lamina_torch.math import TorchMathOps
+from lamina_torch.nn import TorchNNOps
+from lamina_torch.numpy import TorchNumpyOps
+from lamina_torch.random import TorchRandomOps
+from lamina_torch.variables import TorchVariable
+
+_fused_update: Any = None
+
+
+class TorchBackend(Backend):
+    name = "torch"
+    core_ops = TorchCoreOps
+    numpy_ops = TorchNumpyOps
+    nn_ops = TorchNNOps
+    math_ops = TorchMathOps
+    linalg_ops = TorchLinalgOps
+    random_ops = TorchRandomOps
+    variable_class = TorchVariable
+
+    def make_step_functions(self, model: Any) -> Any:
+        from lamina_torch.trainer import TorchStepFunctions
+
+        return TorchStepFunctions(model)
+
+    def zero_grad(self, variables: list, set_to_none: bool = True) -> None:
+        from lamina_torch.trainer import zero_grad
+
+        zero_grad(variables, set_to_none=set_to_none)
+
+    def fused_optimizer_update(self, optimizer: Any, grads: list, variables: list, learning_rate: Any) -> bool:
+        # Imported on first use: `lamina_torch.optimizers` imports `lamina.optimizers`.
+        global _fused_update
+        if _fused_update is None:
+            from lamina_torch.optimizers import fused_update as _fused_update
+        return _fused_update(optimizer, grads, variables, learning_rate)
+
+    def versions(self) -> dict[str, str]:
+        return {"torch": torch.__version__}
