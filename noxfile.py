@@ -34,7 +34,7 @@ FRAMEWORK_DEPS = {
 }
 # One thread per framework: on 2-core machines torch's default threading is
 # several times slower (and the frameworks fight over the cores).
-TEST_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "1", "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false"}
+TEST_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "1"}
 TEST_DEPS = ["pytest>=7", "scikit-learn>=1.3", "keras>=3.5", "pandas>=1.5"]
 
 
