@@ -103,21 +103,29 @@ def is_symbolic(x: Any) -> bool:
 
 
 def any_symbolic(args: tuple, kwargs: dict | None = None) -> bool:
-    """Fast check for symbolic tensors in call arguments (two levels deep)."""
+    """Fast check for symbolic tensors in call arguments (two levels deep).
+
+    Runs on every op call, so the common case (plain tensors, no kwargs)
+    touches each argument once.
+    """
     for value in args:
-        if isinstance(value, SymbolicTensor):
+        kind = type(value)
+        if kind is SymbolicTensor:
             return True
-        if isinstance(value, (list, tuple)):
+        if kind is list or kind is tuple:
             for item in value:
-                if isinstance(item, SymbolicTensor):
+                item_kind = type(item)
+                if item_kind is SymbolicTensor:
                     return True
-                if isinstance(item, (list, tuple, dict)) and any(
+                if (item_kind is list or item_kind is tuple or item_kind is dict) and any(
                     isinstance(leaf, SymbolicTensor) for leaf in tree.flatten(item)
                 ):
                     return True
-        elif isinstance(value, dict):
+        elif kind is dict:
             if any(isinstance(leaf, SymbolicTensor) for leaf in tree.flatten(value)):
                 return True
+        elif isinstance(value, SymbolicTensor):
+            return True
     if kwargs:
         return any_symbolic(tuple(kwargs.values()))
     return False

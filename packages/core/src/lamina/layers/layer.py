@@ -29,6 +29,7 @@ from lamina.ops.operation import Operation
 _ALLOWED_KWARGS = {"input_dim", "input_shape", "batch_input_shape", "batch_size", "weights", "input_dtype"}
 _UNTRACKED = frozenset(
     {
+        "_structure_cache",
         "_inbound_nodes",
         "_outbound_nodes",
         "_backend",
@@ -131,6 +132,24 @@ class _LayerScopes:
             naming.name_scope(self.layer.name).__exit__()
         if self.backend_entered:
             state.backend_scope(self.layer._backend).__exit__()
+
+
+class _FrozenStructure:
+    """Context manager: `layer._flatten_layers()` (and friends) are computed once inside."""
+
+    __slots__ = ("layer", "previous")
+
+    def __init__(self, layer: Layer) -> None:
+        self.layer = layer
+
+    def __enter__(self) -> None:
+        self.previous = self.layer.__dict__.get("_structure_cache")
+        if self.previous is None:
+            self.layer.__dict__["_structure_cache"] = {}
+
+    def __exit__(self, *exc: object) -> None:
+        if self.previous is None:
+            self.layer.__dict__["_structure_cache"] = None
 
 
 class Layer(Operation):
@@ -276,6 +295,16 @@ class Layer(Operation):
         return [v for v in self._tracked_values() if isinstance(v, Metric)]
 
     def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list[Layer]:
+        cache = self.__dict__.get("_structure_cache")
+        if cache is not None:
+            key = ("flatten", include_self, recursive)
+            found = cache.get(key)
+            if found is None:
+                found = cache[key] = self._walk_layers(include_self, recursive)
+            return found
+        return self._walk_layers(include_self, recursive)
+
+    def _walk_layers(self, include_self: bool, recursive: bool) -> list[Layer]:
         result: list[Layer] = [self] if include_self else []
         seen = {id(self)}
         queue = list(self._layers)
@@ -481,13 +510,18 @@ class Layer(Operation):
         _LOSSES_IN_USE[0] = True
         self._losses.append(loss)
 
+    def _freeze_structure(self) -> _FrozenStructure:
+        """Caches layer-tree walks while a loop runs (the structure cannot change mid-step)."""
+        return _FrozenStructure(self)
+
     @property
     def losses(self) -> list[Any]:
         """Losses added during the last call plus weight regularization penalties."""
         collected: list[Any] = []
         for layer in self._flatten_layers():
-            collected.extend(layer._losses)
-            if layer.trainable:
+            if layer._losses:
+                collected.extend(layer._losses)
+            if layer._regularizers and layer.trainable:
                 for variable, regularizer in layer._regularizers:
                     if variable.trainable:
                         collected.append(regularizer(variable))

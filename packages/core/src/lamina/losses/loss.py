@@ -99,6 +99,12 @@ class Loss:
         return self._dtype
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Any:
+        if sample_weight is None and ops.is_tensor(y_pred) and ops.is_tensor(y_true):
+            # The common case (one tensor each, no weights): no structure walks.
+            losses = self.call(y_true, y_pred)
+            if self.reduction in ("sum_over_batch_size", "mean"):
+                return ops.mean(losses)
+            return reduce_values(losses, self.reduction)
         y_pred = tree.map_structure(
             lambda x: (
                 ops.convert_to_tensor(x, dtype=self._dtype)

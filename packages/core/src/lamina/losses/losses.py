@@ -94,7 +94,8 @@ def sparse_categorical_crossentropy(
     y_true = ops.convert_to_tensor(y_true)
     if len(ops.shape(y_true)) == len(ops.shape(y_pred)) and ops.shape(y_true)[-1] == 1:
         y_true = ops.squeeze(y_true, axis=-1)
-    y_true = ops.cast(y_true, "int32")
+    if "int" not in ops.dtype(y_true):
+        y_true = ops.cast(y_true, "int32")
     if ignore_class is not None:
         valid = ops.not_equal(y_true, ignore_class)
         y_true = ops.where(valid, y_true, 0)

@@ -65,6 +65,11 @@ class Mean(Metric):
         self.count = self.add_variable(shape=(), initializer="zeros", name="count")
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
+        if isinstance(sample_weight, (int, float)) and not isinstance(values, (list, tuple)) and ops.ndim(values) == 0:
+            # A scalar with a scalar weight (the loss tracker, every step): two ops.
+            self.total.assign_add(ops.multiply(ops.cast(values, self.dtype), float(sample_weight)))
+            self.count.assign_add(float(sample_weight))
+            return
         weighted, weights = _weighted(values, sample_weight, self.dtype)
         self.total.assign_add(ops.sum(weighted))
         if weights is None:
@@ -74,10 +79,8 @@ class Mean(Metric):
             self.count.assign_add(ops.sum(weights))
 
     def result(self) -> Any:
-        count = ops.convert_to_tensor(self.count)
-        return ops.where(
-            ops.equal(count, 0), ops.zeros_like(count), ops.divide(self.total.value, ops.maximum(count, 1e-12))
-        )
+        # total is 0 whenever count is 0, so dividing by max(count, tiny) gives 0 there.
+        return ops.divide(self.total.value, ops.maximum(self.count.value, 1e-12))
 
 
 class MeanMetricWrapper(Mean):

@@ -231,7 +231,7 @@ class Optimizer:
                 constraint = getattr(variable, "constraint", None)
                 if constraint is not None:
                     variable.assign(constraint(variable))
-            self.iterations.assign_add(ops.ones((), dtype=self.iterations.dtype))
+            self.iterations.assign_add(1)
         return self.iterations
 
     def update_all(self, grads: list, variables: list, learning_rate: Any) -> None:

@@ -159,6 +159,15 @@ class Trainer:
     @property
     def metrics(self) -> list:
         """The loss tracker, compiled metrics and metrics tracked by layers."""
+        cache = self.__dict__.get("_structure_cache")
+        if cache is not None:
+            found = cache.get("metrics")
+            if found is None:
+                found = cache["metrics"] = self._collect_metrics()
+            return found
+        return self._collect_metrics()
+
+    def _collect_metrics(self) -> list:
         found = []
         if self.compiled:
             if self._loss_tracker is not None:
@@ -360,33 +369,34 @@ class Trainer:
             self._symbolic_build(iterator.peek())
             steps = self._get_step_functions()
             train_function = steps.make_train_function()
-            self.stop_training = False
-            callback_list.on_train_begin()
-            epoch_logs: dict = {}
-            for epoch in range(initial_epoch, epochs):
-                self.reset_metrics()
-                steps.begin_epoch()
-                callback_list.on_epoch_begin(epoch)
-                logs: dict = {}
-                for step, batch in iterator:
-                    callback_list.on_train_batch_begin(step)
-                    logs = train_function(batch)
-                    callback_list.on_train_batch_end(step, logs)
+            with self._freeze_structure():
+                self.stop_training = False
+                callback_list.on_train_begin()
+                epoch_logs: dict = {}
+                for epoch in range(initial_epoch, epochs):
+                    self.reset_metrics()
+                    steps.begin_epoch()
+                    callback_list.on_epoch_begin(epoch)
+                    logs: dict = {}
+                    for step, batch in iterator:
+                        callback_list.on_train_batch_begin(step)
+                        logs = train_function(batch)
+                        callback_list.on_train_batch_end(step, logs)
+                        if self.stop_training:
+                            break
+                    steps.sync_to_variables()
+                    if not logs:
+                        raise ValueError(
+                            "The training data produced no batches. Check `x`, `batch_size` and `steps_per_epoch`."
+                        )
+                    epoch_logs = pythonify_logs(steps.final_logs(logs))
+                    if validation_iterator is not None and _should_validate(epoch, validation_freq):
+                        validation_logs = self._evaluate_iterator(validation_iterator, callback_list, inside_fit=True)
+                        epoch_logs.update({f"val_{name}": value for name, value in validation_logs.items()})
+                    callback_list.on_epoch_end(epoch, epoch_logs)
                     if self.stop_training:
                         break
-                steps.sync_to_variables()
-                if not logs:
-                    raise ValueError(
-                        "The training data produced no batches. Check `x`, `batch_size` and `steps_per_epoch`."
-                    )
-                epoch_logs = pythonify_logs(steps.final_logs(logs))
-                if validation_iterator is not None and _should_validate(epoch, validation_freq):
-                    validation_logs = self._evaluate_iterator(validation_iterator, callback_list, inside_fit=True)
-                    epoch_logs.update({f"val_{name}": value for name, value in validation_logs.items()})
-                callback_list.on_epoch_end(epoch, epoch_logs)
-                if self.stop_training:
-                    break
-            callback_list.on_train_end(epoch_logs)
+                callback_list.on_train_end(epoch_logs)
         self.history = history
         return history
 
@@ -443,7 +453,8 @@ class Trainer:
         )
         with state.backend_scope(self._backend):
             self._symbolic_build(iterator.peek())
-            logs = self._evaluate_iterator(iterator, callback_list)
+            with self._freeze_structure():
+                logs = self._evaluate_iterator(iterator, callback_list)
         if return_dict:
             return logs
         values = [logs[name] for name in self._result_names(logs)]
@@ -484,11 +495,12 @@ class Trainer:
                 self._build_from_data(data_adapter_utils.unpack_x_y_sample_weight(iterator.peek())[0])
             predict_function = self._get_step_functions().make_predict_function()
             callback_list.on_predict_begin()
-            for step, batch in iterator:
-                callback_list.on_predict_batch_begin(step)
-                batch_outputs = predict_function(batch)
-                outputs.append(tree.map_structure(self._backend.core.convert_to_numpy, batch_outputs))
-                callback_list.on_predict_batch_end(step, {"outputs": None})
+            with self._freeze_structure():
+                for step, batch in iterator:
+                    callback_list.on_predict_batch_begin(step)
+                    batch_outputs = predict_function(batch)
+                    outputs.append(tree.map_structure(self._backend.core.convert_to_numpy, batch_outputs))
+                    callback_list.on_predict_batch_end(step, {"outputs": None})
             callback_list.on_predict_end()
         if not outputs:
             raise ValueError("The prediction data produced no batches.")
