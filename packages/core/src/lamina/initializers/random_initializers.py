@@ -9,6 +9,7 @@ an unseeded one draws a new seed from Python's `random` each call, so
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 
