@@ -59,6 +59,40 @@ class KerasArchiveFormat:
                 archive.writestr("config.json", json.dumps(config))
                 archive.writestr("model.weights.h5", weights.getvalue(), compress_type=zipfile.ZIP_STORED)
 
+    def load_weights(self, model: Any, filepath: str | os.PathLike, skip_mismatch: bool = False, **kwargs: Any) -> None:
+        """Loads the weights (and, for a compiled model, the optimizer state) of a `.keras` file."""
+        source = os.fspath(filepath)
+        if not os.path.exists(source):
+            raise FileNotFoundError(f"No model file at {source}.")
+        with open_archive(source, source) as archive:
+            weights = read_member(archive, "model.weights.h5", source)
+        self._load_weights_bytes(model, weights, source, include_optimizer=True, skip_mismatch=skip_mismatch)
+
+    def _load_weights_bytes(
+        self, model: Any, weights: bytes, source: str, include_optimizer: bool, skip_mismatch: bool = False
+    ) -> None:
+        h5py = h5py_module()
+        try:
+            handle = h5py.File(io.BytesIO(weights), "r")
+        except OSError as error:
+            raise WeightsFileError(f"{source}: model.weights.h5 is not readable HDF5 ({error}).") from None
+        with handle:
+            optimizer = getattr(model, "optimizer", None)
+            include_optimizer = include_optimizer and optimizer is not None and "optimizer/vars" in handle
+            if include_optimizer:
+                with state.backend_scope(model.backend):
+                    optimizer._ensure_base_variables(model.backend)
+                    stored = sum(1 for key in handle["optimizer/vars"] if key.isdigit())
+                    # A file saved before training holds only the base
+                    # variables; a trained one holds the slots too.
+                    if stored > len(optimizer.variables) and not optimizer.built:
+                        optimizer.build(model.trainable_variables)
+            plan = plan_model(handle, model, source, skip_mismatch=skip_mismatch, include_optimizer=include_optimizer)
+        apply_plan(plan)
+        steps = getattr(model, "_step_functions", None)
+        if steps is not None:
+            steps.reset()
+
     def load_model(
         self,
         filepath: str | os.PathLike,
@@ -86,22 +120,5 @@ class KerasArchiveFormat:
         with SafeModeScope(safe_mode):
             model = deserialize_keras_object(config, custom_objects=custom_objects, safe_mode=safe_mode)
         if weights is not None and model.built:
-            h5py = h5py_module()
-            try:
-                handle = h5py.File(io.BytesIO(weights), "r")
-            except OSError as error:
-                raise WeightsFileError(f"{source}: model.weights.h5 is not readable HDF5 ({error}).") from None
-            with handle:
-                optimizer = getattr(model, "optimizer", None)
-                include_optimizer = compile and optimizer is not None and "optimizer/vars" in handle
-                if include_optimizer:
-                    with state.backend_scope(model.backend):
-                        optimizer._ensure_base_variables(model.backend)
-                        stored = sum(1 for key in handle["optimizer/vars"] if key.isdigit())
-                        # A file saved before training holds only the base
-                        # variables; a trained one holds the slots too.
-                        if stored > len(optimizer.variables) and not optimizer.built:
-                            optimizer.build(model.trainable_variables)
-                plan = plan_model(handle, model, source, include_optimizer=include_optimizer)
-            apply_plan(plan)
+            self._load_weights_bytes(model, weights, source, include_optimizer=compile)
         return model

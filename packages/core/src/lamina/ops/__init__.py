@@ -13,6 +13,7 @@ from lamina.ops.core import dtype as dtype
 from lamina.ops.core import fori_loop as fori_loop
 from lamina.ops.core import getitem as getitem
 from lamina.ops.core import is_tensor as is_tensor
+from lamina.ops.core import scan as scan
 from lamina.ops.core import scatter as scatter
 from lamina.ops.core import scatter_update as scatter_update
 from lamina.ops.core import shape as shape
@@ -20,6 +21,7 @@ from lamina.ops.core import slice as slice
 from lamina.ops.core import slice_update as slice_update
 from lamina.ops.core import stop_gradient as stop_gradient
 from lamina.ops.core import unstack as unstack
+from lamina.ops.core import while_loop as while_loop
 from lamina.ops.linalg import cholesky as cholesky
 from lamina.ops.linalg import det as det
 from lamina.ops.linalg import inv as inv

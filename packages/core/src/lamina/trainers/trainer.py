@@ -41,6 +41,10 @@ class Trainer:
         self.steps_per_execution = 1
         self.stop_training = False
         self.history: History | None = None
+        # Set by callbacks in `on_train_begin` (BackupAndRestore) to resume a
+        # run: fit starts at this epoch and skips this many batches of it.
+        self._initial_epoch: int | None = None
+        self._initial_step: int | None = None
 
     # -- compile ---------------------------------------------------------------
     def compile(
@@ -371,7 +375,11 @@ class Trainer:
             train_function = steps.make_train_function()
             with self._freeze_structure():
                 self.stop_training = False
+                self._initial_epoch = self._initial_step = None
                 callback_list.on_train_begin()
+                if self._initial_epoch is not None:
+                    initial_epoch = self._initial_epoch
+                skip_steps = self._initial_step or 0
                 epoch_logs: dict = {}
                 for epoch in range(initial_epoch, epochs):
                     self.reset_metrics()
@@ -379,12 +387,17 @@ class Trainer:
                     callback_list.on_epoch_begin(epoch)
                     logs: dict = {}
                     for step, batch in iterator:
+                        if step < skip_steps:
+                            continue  # done before the run was interrupted
                         callback_list.on_train_batch_begin(step)
                         logs = train_function(batch)
                         callback_list.on_train_batch_end(step, logs)
                         if self.stop_training:
                             break
                     steps.sync_to_variables()
+                    if not logs and skip_steps:
+                        logs = self.get_metrics_result()
+                    skip_steps = 0
                     if not logs:
                         raise ValueError(
                             "The training data produced no batches. Check `x`, `batch_size` and `steps_per_epoch`."

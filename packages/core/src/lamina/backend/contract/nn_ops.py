@@ -2,10 +2,21 @@
 
 Defaults are written with the numpy namespace; backends override them with
 fused framework kernels where those are faster or more precise.
+
+Convolutions and pooling follow `keras.ops`: inputs are
+`(batch, *spatial, channels)` ("channels_last", the default of
+`lamina.config.image_data_format()`) or `(batch, channels, *spatial)`
+("channels_first"), with 1, 2 or 3 spatial axes; kernels are laid out
+`(*kernel_size, in_channels, out_channels)`. "same" padding pads as
+TensorFlow does (the extra element of an odd total goes at the end). The
+module-level helpers at the end (`normalize_conv_arguments`,
+`same_padding`, `conv_transpose_padding`, ...) hold that arithmetic once,
+for the defaults here and for backends.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
@@ -162,3 +173,487 @@ class NNOps(OpNamespace):
             mean = self._np.squeeze(mean, axis=axes)
             variance = self._np.squeeze(variance, axis=axes)
         return mean, variance
+
+    # -- convolution and pooling ------------------------------------------
+    def conv(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """N-D convolution (cross-correlation) of `inputs` with `kernel`.
+
+        Args:
+            inputs: `(batch, *spatial, channels)` or `(batch, channels, *spatial)`,
+                with 1, 2 or 3 spatial axes.
+            kernel: `(*kernel_size, in_channels // groups, out_channels)`. When
+                the kernel has fewer input channels than `inputs`, the
+                convolution is grouped: `groups = channels // kernel.shape[-2]`.
+            strides: int or tuple of ints, one per spatial axis.
+            padding: "valid" (no padding) or "same" (output size
+                `ceil(size / stride)`; extra padding at the end).
+            data_format: "channels_last" or "channels_first" (default:
+                `lamina.config.image_data_format()`).
+            dilation_rate: int or tuple of ints, one per spatial axis.
+
+        Returns:
+            `(batch, *out_spatial, out_channels)` (or channels first).
+        """
+        core = self.backend.core
+        x = _float_tensor(self, inputs)
+        kernel = core.cast(core.convert_to_tensor(kernel), core.dtype(x))
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            len(core.shape(x)), strides, padding, data_format, dilation_rate, op="conv"
+        )
+        x = self._channels_last(x, data_format)
+        groups = conv_groups(core.shape(x)[-1], core.shape(kernel), len(strides), op="conv")
+        y = self._conv_channels_last(x, kernel, strides, padding, dilation, groups)
+        return self._restore_format(y, data_format)
+
+    def depthwise_conv(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """Depthwise convolution: each input channel convolved with its own filters.
+
+        `kernel` is `(*kernel_size, channels, depth_multiplier)`; output
+        channel `c * depth_multiplier + m` is input channel `c` convolved
+        with `kernel[..., c, m]`. Other arguments as in `conv`.
+        """
+        core = self.backend.core
+        x = _float_tensor(self, inputs)
+        kernel = core.cast(core.convert_to_tensor(kernel), core.dtype(x))
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            len(core.shape(x)), strides, padding, data_format, dilation_rate, op="depthwise_conv"
+        )
+        x = self._channels_last(x, data_format)
+        channels = core.shape(x)[-1]
+        kernel_shape = core.shape(kernel)
+        check_depthwise_kernel(channels, kernel_shape, len(strides), op="depthwise_conv")
+        kernel = self._np.reshape(kernel, tuple(kernel_shape[:-2]) + (1, channels * kernel_shape[-1]))
+        y = self._conv_channels_last(x, kernel, strides, padding, dilation, channels)
+        return self._restore_format(y, data_format)
+
+    def separable_conv(
+        self,
+        inputs: Tensor,
+        depthwise_kernel: Tensor,
+        pointwise_kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """Depthwise convolution followed by a pointwise (1x1) convolution.
+
+        `depthwise_kernel` is `(*kernel_size, channels, depth_multiplier)` and
+        `pointwise_kernel` is `(*ones, channels * depth_multiplier,
+        out_channels)`. Other arguments as in `conv`.
+        """
+        depthwise = self.depthwise_conv(
+            inputs,
+            depthwise_kernel,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+        )
+        return self.conv(depthwise, pointwise_kernel, strides=1, padding="valid", data_format=data_format)
+
+    def conv_transpose(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """Transposed convolution (the gradient of `conv` with respect to its input).
+
+        Args:
+            inputs: `(batch, *spatial, channels)` or channels first.
+            kernel: `(*kernel_size, out_channels, in_channels)`.
+            strides, dilation_rate: int or tuple of ints.
+            padding: "valid" or "same". Each spatial size becomes
+                `(size - 1) * stride + max(k, stride)` ("valid") or
+                `size * stride` ("same"), where `k` is the dilated kernel size.
+            output_padding: None, or int or tuple of ints: the output then has
+                `(size - 1) * stride + k + output_padding` ("valid") or
+                `(size - 1) * stride + k % 2 + output_padding` ("same") elements.
+            data_format: "channels_last" or "channels_first".
+        """
+        core = self.backend.core
+        np_ = self._np
+        x = _float_tensor(self, inputs)
+        kernel = core.cast(core.convert_to_tensor(kernel), core.dtype(x))
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            len(core.shape(x)), strides, padding, data_format, dilation_rate, op="conv_transpose"
+        )
+        rank = len(strides)
+        output_padding = normalize_output_padding(output_padding, rank)
+        x = self._channels_last(x, data_format)
+        kernel_shape = core.shape(kernel)
+        check_conv_transpose_kernel(core.shape(x)[-1], kernel_shape, rank)
+        # Dilate the input by the strides (zeros between elements), pad, and
+        # convolve with the flipped kernel whose channel axes are swapped.
+        for axis, stride in enumerate(strides, start=1):
+            if stride > 1:
+                x = self._insert_zeros(x, axis, stride)
+        pads = [
+            conv_transpose_padding(k, s, d, padding, None if output_padding is None else p)
+            for k, s, d, p in zip(kernel_shape[:rank], strides, dilation, output_padding or (0,) * rank)
+        ]
+        x = np_.pad(x, [(0, 0)] + [tuple(p) for p in pads] + [(0, 0)])
+        flipped = np_.swapaxes(np_.flip(kernel, axis=tuple(range(rank))), -1, -2)
+        y = self._conv_channels_last(x, flipped, (1,) * rank, "valid", dilation, 1)
+        return self._restore_format(y, data_format)
+
+    def max_pool(
+        self,
+        inputs: Tensor,
+        pool_size: Any,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+    ) -> Tensor:
+        """Maximum over sliding windows of `pool_size` (strides default to `pool_size`).
+
+        Padded positions ("same") never win the maximum.
+        """
+        return self._pool(inputs, pool_size, strides, padding, data_format, "max")
+
+    def average_pool(
+        self,
+        inputs: Tensor,
+        pool_size: Any,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+    ) -> Tensor:
+        """Mean over sliding windows of `pool_size` (strides default to `pool_size`).
+
+        With "same" padding, each window averages only the input elements
+        it covers (padded positions are not counted), as in Keras.
+        """
+        return self._pool(inputs, pool_size, strides, padding, data_format, "average")
+
+    # -- building blocks of the default convolutions ------------------------
+    def _channels_last(self, x: Tensor, data_format: str) -> Tensor:
+        if data_format == "channels_last":
+            return x
+        ndim = len(self.backend.core.shape(x))
+        return self._np.transpose(x, (0,) + tuple(range(2, ndim)) + (1,))
+
+    def _restore_format(self, x: Tensor, data_format: str) -> Tensor:
+        if data_format == "channels_last":
+            return x
+        ndim = len(self.backend.core.shape(x))
+        return self._np.transpose(x, (0, ndim - 1) + tuple(range(1, ndim - 1)))
+
+    def _pad_same(self, x: Tensor, window: tuple, strides: tuple, dilation: tuple, value: float = 0.0) -> Tensor:
+        spatial = self.backend.core.shape(x)[1:-1]
+        pads = [same_padding(n, k, s, d) for n, k, s, d in zip(spatial, window, strides, dilation)]
+        if not any(before or after for before, after in pads):
+            return x
+        return self._np.pad(x, [(0, 0)] + pads + [(0, 0)], constant_values=value)
+
+    def _windows(self, x: Tensor, window: tuple, strides: tuple, dilation: tuple) -> Any:
+        """Yields `(offset, patch)`: the input under each kernel position, for every output."""
+        core = self.backend.core
+        spatial = core.shape(x)[1:-1]
+        out = [conv_output_size(n, k, s, "valid", d) for n, k, s, d in zip(spatial, window, strides, dilation)]
+        for offset in itertools.product(*(range(k) for k in window)):
+            key = tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s in zip(offset, dilation, out, strides))
+            yield offset, core.getitem(x, (slice(None),) + key + (slice(None),))
+
+    def _conv_channels_last(
+        self, x: Tensor, kernel: Tensor, strides: tuple, padding: str, dilation: tuple, groups: int
+    ) -> Tensor:
+        np_ = self._np
+        core = self.backend.core
+        window = tuple(core.shape(kernel)[:-2])
+        if padding == "same":
+            x = self._pad_same(x, window, strides, dilation)
+        if groups > 1:
+            pieces = zip(np_.split(x, groups, axis=-1), np_.split(kernel, groups, axis=-1))
+            outputs = [self._conv_channels_last(xg, kg, strides, "valid", dilation, 1) for xg, kg in pieces]
+            return np_.concatenate(outputs, axis=-1)
+        result = None
+        for offset, patch in self._windows(x, window, strides, dilation):
+            term = np_.matmul(patch, core.getitem(kernel, offset))
+            result = term if result is None else np_.add(result, term)
+        return result
+
+    def _insert_zeros(self, x: Tensor, axis: int, stride: int) -> Tensor:
+        """Puts `stride - 1` zeros between consecutive elements along `axis`."""
+        np_ = self._np
+        shape = tuple(self.backend.core.shape(x))
+        expanded = np_.expand_dims(x, axis + 1)
+        zeros = np_.zeros(shape[: axis + 1] + (stride - 1,) + shape[axis + 1 :], dtype=self.backend.core.dtype(x))
+        merged = np_.reshape(
+            np_.concatenate([expanded, zeros], axis=axis + 1),
+            shape[:axis] + (shape[axis] * stride,) + shape[axis + 1 :],
+        )
+        key = (slice(None),) * axis + (slice(0, (shape[axis] - 1) * stride + 1),)
+        return self.backend.core.getitem(merged, key)
+
+    def _pool(self, inputs: Tensor, pool_size: Any, strides: Any, padding: str, data_format: Any, mode: str) -> Tensor:
+        import numpy as np
+
+        np_ = self._np
+        core = self.backend.core
+        x = core.convert_to_tensor(inputs)
+        if mode == "average":
+            x = _float_tensor(self, x)
+        ndim = len(core.shape(x))
+        op = "max_pool" if mode == "max" else "average_pool"
+        window, strides, padding, data_format = normalize_pool_arguments(
+            ndim, pool_size, strides, padding, data_format, op=op
+        )
+        x = self._channels_last(x, data_format)
+        ones = (1,) * len(window)
+        spatial = core.shape(x)[1:-1]
+        if padding == "same":
+            fill = -np.inf if mode == "max" else 0.0
+            x = self._pad_same(x, window, strides, ones, value=fill)
+        result = None
+        for _, patch in self._windows(x, window, strides, ones):
+            if result is None:
+                result = patch
+            else:
+                result = np_.maximum(result, patch) if mode == "max" else np_.add(result, patch)
+        if mode == "average":
+            if padding == "same":
+                counts = pool_window_counts(spatial, window, strides)
+                result = np_.divide(result, core.cast(np.expand_dims(counts, -1), core.dtype(result)))
+            else:
+                result = np_.divide(result, float(math.prod(window)))
+        return self._restore_format(result, data_format)
+
+
+def _float_tensor(namespace: NNOps, x: Any) -> Tensor:
+    core = namespace.backend.core
+    x = core.convert_to_tensor(x)
+    if "float" not in core.dtype(x):
+        from lamina.backend.config import floatx
+
+        x = core.cast(x, floatx())
+    return x
+
+
+# -- convolution arithmetic, shared by the defaults above and by backends --------
+def spatial_tuple(value: Any, rank: int, name: str, op: str = "conv", allow_zero: bool = False) -> tuple:
+    """Returns `value` (an int or a sequence of `rank` ints) as a tuple of `rank` ints."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        values = (value,) * rank
+    else:
+        try:
+            values = tuple(int(v) for v in value)
+        except (TypeError, ValueError):
+            values = ()
+        if len(values) != rank:
+            raise ValueError(
+                f"Argument `{name}` of `ops.{op}` must be an int or a tuple of {rank} ints "
+                f"(one per spatial axis). Received: {name}={value!r}"
+            )
+    smallest = 0 if allow_zero else 1
+    if any(v < smallest for v in values):
+        raise ValueError(
+            f"Argument `{name}` of `ops.{op}` must hold integers >= {smallest}. Received: {name}={value!r}"
+        )
+    return values
+
+
+def resolve_data_format(data_format: Any, op: str = "conv") -> str:
+    """Returns "channels_last" or "channels_first" (None: `image_data_format()`)."""
+    if data_format is None:
+        from lamina.backend.config import image_data_format
+
+        return image_data_format()
+    value = str(data_format).lower()
+    if value not in ("channels_last", "channels_first"):
+        raise ValueError(
+            f"Argument `data_format` of `ops.{op}` must be 'channels_last' or 'channels_first'. "
+            f"Received: data_format={data_format!r}"
+        )
+    return value
+
+
+def resolve_padding(padding: Any, op: str = "conv") -> str:
+    """Returns "valid" or "same" (case-insensitive input)."""
+    value = padding.lower() if isinstance(padding, str) else padding
+    if value not in ("valid", "same"):
+        raise ValueError(f"Argument `padding` of `ops.{op}` must be 'valid' or 'same'. Received: padding={padding!r}")
+    return value
+
+
+def _check_rank(ndim: int, op: str) -> int:
+    if ndim not in (3, 4, 5):
+        raise ValueError(
+            f"`ops.{op}` takes inputs of rank 3, 4 or 5 (batch, 1 to 3 spatial axes, channels). "
+            f"Received inputs of rank {ndim}."
+        )
+    return ndim - 2
+
+
+def normalize_conv_arguments(
+    ndim: int, strides: Any, padding: Any, data_format: Any, dilation_rate: Any, op: str = "conv"
+) -> tuple:
+    """Checks and normalizes convolution arguments for inputs of rank `ndim`.
+
+    Returns `(strides, padding, data_format, dilation_rate)` with tuples of
+    one int per spatial axis, "valid"/"same" and the resolved data format.
+    """
+    rank = _check_rank(ndim, op)
+    return (
+        spatial_tuple(strides, rank, "strides", op),
+        resolve_padding(padding, op),
+        resolve_data_format(data_format, op),
+        spatial_tuple(dilation_rate, rank, "dilation_rate", op),
+    )
+
+
+def normalize_pool_arguments(
+    ndim: int, pool_size: Any, strides: Any, padding: Any, data_format: Any, op: str = "max_pool"
+) -> tuple:
+    """Returns `(pool_size, strides, padding, data_format)` normalized (strides default to pool_size)."""
+    rank = _check_rank(ndim, op)
+    window = spatial_tuple(pool_size, rank, "pool_size", op)
+    strides = window if strides is None else spatial_tuple(strides, rank, "strides", op)
+    return window, strides, resolve_padding(padding, op), resolve_data_format(data_format, op)
+
+
+def normalize_output_padding(output_padding: Any, rank: int) -> tuple | None:
+    """None, or `output_padding` as a tuple of `rank` non-negative ints."""
+    if output_padding is None:
+        return None
+    return spatial_tuple(output_padding, rank, "output_padding", "conv_transpose", allow_zero=True)
+
+
+def conv_groups(channels: Any, kernel_shape: Any, rank: int, op: str = "conv") -> int:
+    """The number of groups of a convolution: `channels // kernel_in_channels`."""
+    kernel_shape = tuple(kernel_shape)
+    if len(kernel_shape) != rank + 2:
+        raise ValueError(
+            f"The kernel of `ops.{op}` must have rank {rank + 2} (kernel size per spatial axis, "
+            f"in_channels, out_channels) for inputs with {rank} spatial axes. "
+            f"Received: kernel.shape={kernel_shape}"
+        )
+    kernel_in = kernel_shape[-2]
+    if channels is None:
+        return 1
+    if kernel_in <= 0 or channels % kernel_in:
+        raise ValueError(
+            f"The number of input channels ({channels}) of `ops.{op}` must be a multiple of the "
+            f"kernel's in_channels (kernel.shape[-2]={kernel_in}); their ratio is the number of groups. "
+            f"Received: kernel.shape={kernel_shape}"
+        )
+    groups = channels // kernel_in
+    if kernel_shape[-1] % groups:
+        raise ValueError(
+            f"`ops.{op}` with {groups} groups needs out_channels (kernel.shape[-1]={kernel_shape[-1]}) "
+            f"divisible by {groups}. Received: kernel.shape={kernel_shape}"
+        )
+    return groups
+
+
+def check_depthwise_kernel(channels: Any, kernel_shape: Any, rank: int, op: str = "depthwise_conv") -> None:
+    """Checks that a depthwise kernel is `(*kernel_size, channels, depth_multiplier)`."""
+    kernel_shape = tuple(kernel_shape)
+    if len(kernel_shape) != rank + 2 or (channels is not None and kernel_shape[-2] != channels):
+        raise ValueError(
+            f"The kernel of `ops.{op}` must have shape (*kernel_size, channels, depth_multiplier) "
+            f"with {rank} kernel dimensions and channels={channels}. Received: kernel.shape={kernel_shape}"
+        )
+
+
+def check_conv_transpose_kernel(channels: Any, kernel_shape: Any, rank: int) -> None:
+    """Checks that a transposed-convolution kernel is `(*kernel_size, out_channels, channels)`."""
+    kernel_shape = tuple(kernel_shape)
+    if len(kernel_shape) != rank + 2 or (channels is not None and kernel_shape[-1] != channels):
+        raise ValueError(
+            "The kernel of `ops.conv_transpose` must have shape (*kernel_size, out_channels, in_channels) "
+            f"with {rank} kernel dimensions and in_channels={channels} (the input's channels). "
+            f"Received: kernel.shape={kernel_shape}"
+        )
+
+
+def dilated_size(kernel_size: int, dilation: int) -> int:
+    """The extent of a kernel of `kernel_size` taps spread `dilation` apart."""
+    return (kernel_size - 1) * dilation + 1
+
+
+def conv_output_size(size: Any, kernel_size: int, stride: int, padding: str, dilation: int = 1) -> Any:
+    """Output length of a convolution or pooling along one axis (None stays None)."""
+    if size is None:
+        return None
+    if padding == "same":
+        return -(-size // stride)
+    return (size - dilated_size(kernel_size, dilation)) // stride + 1
+
+
+def same_padding(size: int, kernel_size: int, stride: int, dilation: int = 1) -> tuple:
+    """`(before, after)` padding of "same": `ceil(size / stride)` outputs, extra at the end."""
+    out = -(-size // stride)
+    total = max((out - 1) * stride + dilated_size(kernel_size, dilation) - size, 0)
+    return total // 2, total - total // 2
+
+
+def conv_transpose_padding(
+    kernel_size: int, stride: int, dilation: int, padding: str, output_padding: int | None
+) -> tuple:
+    """`(before, after)` padding of the stride-dilated input of a transposed convolution.
+
+    A transposed convolution equals a "valid" convolution with the flipped
+    kernel over the input dilated by `stride` and padded by these amounts
+    (as `jax.lax.conv_transpose` takes them). Backends that compute the
+    full output `(size - 1) * stride + k` instead crop `k - 1 - before`
+    elements at the start and `k - 1 - after` at the end (a negative crop
+    means zeros to add).
+    """
+    k = dilated_size(kernel_size, dilation)
+    if padding == "valid":
+        extra = max(k, stride) - k if output_padding is None else output_padding
+        return k - 1, k - 1 + extra
+    if output_padding is None:
+        total = stride + k - 2
+    else:
+        total = k + k % 2 - 2 + output_padding
+    before = min(total // 2 + total % 2, k - 1)
+    return before, total - before
+
+
+def conv_transpose_output_size(
+    size: Any, kernel_size: int, stride: int, padding: str, output_padding: int | None, dilation: int = 1
+) -> Any:
+    """Output length of a transposed convolution along one axis (None stays None)."""
+    if size is None:
+        return None
+    before, after = conv_transpose_padding(kernel_size, stride, dilation, padding, output_padding)
+    return (size - 1) * stride + 1 + before + after - dilated_size(kernel_size, dilation) + 1
+
+
+def pool_window_counts(spatial: Any, window: tuple, strides: tuple) -> Any:
+    """How many input elements each "same"-padded pooling window covers (a NumPy array)."""
+    import numpy as np
+
+    counts = None
+    for axis, (size, k, s) in enumerate(zip(spatial, window, strides)):
+        before, _ = same_padding(size, k, s)
+        starts = np.arange(-(-size // s)) * s - before
+        covered = np.minimum(starts + k, size) - np.maximum(starts, 0)
+        shape = [1] * len(window)
+        shape[axis] = len(covered)
+        covered = covered.reshape(shape).astype("float32")
+        counts = covered if counts is None else counts * covered
+    return counts
