@@ -435,7 +435,7 @@ class NNOps(OpNamespace):
         if mode == "average":
             if padding == "same":
                 counts = pool_window_counts(spatial, window, strides)
-                result = np_.divide(result, core.cast(np.expand_dims(counts, -1), core.dtype(result)))
+                result = np_.divide(result, core.convert_to_tensor(np.expand_dims(counts, -1), dtype=core.dtype(result)))
             else:
                 result = np_.divide(result, float(math.prod(window)))
         return self._restore_format(result, data_format)

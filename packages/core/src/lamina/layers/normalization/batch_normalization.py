@@ -139,6 +139,7 @@ class BatchNormalization(Layer):
         self.supports_masking = True
         self.gamma = None
         self.beta = None
+        self._feature_axis = 0
         self._reduction_axes: list[int] = []
         self._broadcast_shape: list[int] = []
 
@@ -211,6 +212,7 @@ class BatchNormalization(Layer):
                 autocast=False,
             )
         self.input_spec = InputSpec(ndim=len(input_shape), axes={self.axis: dim})
+        self._feature_axis = axis
         self._reduction_axes = [a for a in range(len(input_shape)) if a != axis]
         self._broadcast_shape = [1] * len(input_shape)
         self._broadcast_shape[axis] = dim
@@ -255,8 +257,8 @@ class BatchNormalization(Layer):
         mean = ops.divide(ops.sum(ops.where(keep, x, 0.0), axis=self._reduction_axes, keepdims=True), count)
         deviation = ops.where(keep, ops.subtract(x, mean), 0.0)
         variance = ops.divide(ops.sum(ops.square(deviation), axis=self._reduction_axes, keepdims=True), count)
-        size = self._broadcast_shape[[i for i in range(len(self._broadcast_shape)) if i not in self._reduction_axes][0]]
-        return ops.reshape(mean, (size,)), ops.reshape(variance, (size,))
+        size = (self._broadcast_shape[self._feature_axis],)
+        return ops.reshape(mean, size), ops.reshape(variance, size)
 
     def _normalize(self, x: Any, mean: Any, variance: Any, gamma: Any, beta: Any) -> Any:
         # x * inv + (beta - mean * inv), with inv = gamma / sqrt(variance + epsilon).
