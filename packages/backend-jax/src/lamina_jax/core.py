@@ -12,7 +12,6 @@ import numpy as np
 from lamina import tree
 from lamina.backend import dtypes
 from lamina.backend.contract import CoreOps
-from lamina.backend.scopes import StatelessScope
 from lamina.backend.symbolic import SymbolicTensor
 from lamina.backend.variables import Variable
 
@@ -101,57 +100,6 @@ class JaxCoreOps(CoreOps):
 
     def fori_loop(self, lower: int, upper: int, body_fun: Callable, init_val: Any) -> Any:
         return jax.lax.fori_loop(lower, upper, body_fun, init_val)
-
-    def scan(
-        self,
-        f: Callable,
-        init: Any,
-        xs: Any = None,
-        length: int | None = None,
-        reverse: bool = False,
-        unroll: int | bool = 1,
-    ) -> tuple:
-        self._check_scan_arguments(f, init, xs, length, unroll)
-        init = tree.map_structure(lambda c: c if c is None else convert(c), init)
-        if xs is not None:
-            xs = tree.map_structure(convert, xs)
-
-        def step(carry: Any, x: Any) -> tuple:
-            new_carry, y = f(carry, x)
-            # Same container types as `init` (a list where the caller returned a tuple).
-            return tree.pack_sequence_as(carry, tree.flatten(new_carry)), y
-
-        # Variable assignments inside the traced body must not leak tracers:
-        # they are recorded in a scope of their own and dropped.
-        with StatelessScope():
-            return jax.lax.scan(step, init, xs, length=length, reverse=reverse, unroll=unroll)
-
-    def while_loop(
-        self,
-        cond: Callable,
-        body: Callable,
-        loop_vars: Any,
-        maximum_iterations: int | None = None,
-    ) -> Any:
-        is_tuple = isinstance(loop_vars, (list, tuple))
-        values = tuple(tree.map_structure(convert, tuple(loop_vars) if is_tuple else (loop_vars,)))
-
-        def run_body(current: tuple) -> tuple:
-            result = body(*current)
-            result = tuple(result) if isinstance(result, (list, tuple)) else (result,)
-            return tree.pack_sequence_as(current, tree.flatten(result))
-
-        with StatelessScope():
-            if maximum_iterations is None:
-                result = jax.lax.while_loop(lambda v: cond(*v), run_body, values)
-            else:
-                limit = int(maximum_iterations)
-                _, result = jax.lax.while_loop(
-                    lambda state: jnp.logical_and(state[0] < limit, cond(*state[1])),
-                    lambda state: (state[0] + 1, run_body(state[1])),
-                    (jnp.asarray(0, jnp.int32), values),
-                )
-        return result if is_tuple else result[0]
 
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         return jax.value_and_grad(fn, has_aux=has_aux)
