@@ -114,6 +114,94 @@ def info() -> None:
     console.print(_plugin_table())
 
 
+_CONFIG_ENDINGS = (".json", ".yaml", ".yml")
+
+
+def _load_any(path: str, weights: str | None = None) -> object:
+    """A model from a .keras archive, or from a JSON/YAML config (+ optional weights)."""
+    from lamina import models
+
+    if path.endswith(".keras"):
+        return models.load_model(path, compile=False)
+    if path.endswith(_CONFIG_ENDINGS):
+        with open(path, encoding="utf-8") as stream:
+            text = stream.read()
+        model = models.model_from_json(text) if path.endswith(".json") else models.model_from_yaml(text)
+        if weights:
+            model.load_weights(weights)
+        return model
+    raise click.ClickException(
+        f"Cannot read a model from {path}: expected a .keras archive or a .json/.yaml configuration "
+        "(a .weights.h5 file holds weights only)."
+    )
+
+
+def _weights_table(path: str) -> Table:
+    import h5py
+
+    table = Table(title=f"Weights in {path}", title_justify="left")
+    table.add_column("path")
+    table.add_column("shape")
+    table.add_column("dtype")
+    with h5py.File(path, "r") as handle:
+
+        def visit(name: str, item: object) -> None:
+            if isinstance(item, h5py.Dataset):
+                table.add_row(name, str(tuple(item.shape)), str(item.dtype))
+
+        handle.visititems(visit)
+    return table
+
+
+@main.command()
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+def summary(path: str) -> None:
+    """Print the summary of a saved model (.keras, .json, .yaml) or list a .weights.h5 file."""
+    if path.endswith(".weights.h5"):
+        console.print(_weights_table(path))
+        return
+    try:
+        model = _load_any(path)
+    except (ValueError, TypeError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    model.summary()
+
+
+@main.command()
+@click.argument("source", type=click.Path(exists=True, dir_okay=False))
+@click.argument("target", type=click.Path(dir_okay=False))
+@click.option(
+    "--weights", type=click.Path(exists=True, dir_okay=False), help="Weights (.weights.h5) for a JSON/YAML source."
+)
+@click.option("--overwrite/--no-overwrite", default=False, help="Replace TARGET if it exists.")
+def convert(source: str, target: str, weights: str | None, overwrite: bool) -> None:
+    """Convert a model between .keras, .weights.h5, .json and .yaml (Keras 3 files included)."""
+    if os.path.exists(target) and not overwrite:
+        raise click.ClickException(f"{target} exists. Pass --overwrite to replace it.")
+    if target.endswith(".keras") and source.endswith(_CONFIG_ENDINGS) and not weights:
+        raise click.ClickException(
+            f"{source} holds an architecture but no weights, so it cannot become a .keras model. "
+            "Pass --weights W.weights.h5, or convert from a .keras file."
+        )
+    try:
+        model = _load_any(source, weights)
+        if target.endswith(".keras"):
+            model.save(target)
+        elif target.endswith(".weights.h5"):
+            model.save_weights(target)
+        elif target.endswith(".json"):
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(model.to_json(indent=2))
+        elif target.endswith((".yaml", ".yml")):
+            with open(target, "w", encoding="utf-8") as stream:
+                stream.write(model.to_yaml())
+        else:
+            raise click.ClickException(f"Unknown target format for {target}: use .keras, .weights.h5, .json or .yaml.")
+    except (ValueError, TypeError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    console.print(f"Wrote {target} ({model.name}, {model.count_params():,} parameters).")
+
+
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
 @click.argument("backend")
 @click.argument("pytest_args", nargs=-1, type=click.UNPROCESSED)
