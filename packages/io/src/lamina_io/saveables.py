@@ -63,17 +63,37 @@ def own_variables(layer: Layer) -> list:
     return variables
 
 
+def _private_last(name: str) -> str:
+    return f"~{name}" if name.startswith("_") else name
+
+
+_BASE_ATTRIBUTES: set[str] | None = None
+
+
+def _base_attributes() -> set[str]:
+    """Names every layer has (methods, properties, framework state): not children."""
+    global _BASE_ATTRIBUTES
+    if _BASE_ATTRIBUTES is None:
+        from lamina.models import Model
+
+        _BASE_ATTRIBUTES = set(dir(Layer)) | set(dir(Model)) | set(_SKIP)
+    return _BASE_ATTRIBUTES
+
+
 def _children(layer: Layer) -> Iterator[tuple[str, Any]]:
+    """Child layers by attribute, in Keras's order: public names (properties
+    included) sorted, then private ones; Sequential/Functional layers first."""
     from lamina.models import Functional, Sequential
 
-    if isinstance(layer, Sequential):
+    if isinstance(layer, (Sequential, Functional)):
         yield "layers", layer.layers
-        return
-    if isinstance(layer, Functional):
-        yield "layers", layer.layers
-        return
-    for name, value in sorted(vars(layer).items()):
-        if name in _SKIP or name.startswith("__"):
+    skip = _base_attributes()
+    for name in sorted(dir(layer), key=_private_last):
+        if name.startswith("__") or name in skip:
+            continue
+        try:
+            value = getattr(layer, name)
+        except Exception:  # noqa: BLE001 - properties may fail on unbuilt layers
             continue
         if isinstance(value, Layer):
             yield name, value

@@ -57,6 +57,11 @@ ALL_OBJECTS.update(
         "truncated_normal": TruncatedNormal,
         "variance_scaling": VarianceScaling,
         "zeros": Zeros,
+        # Keras's short aliases.
+        "uniform": RandomUniform,
+        "normal": RandomNormal,
+        "one": Ones,
+        "zero": Zeros,
     }
 )
 

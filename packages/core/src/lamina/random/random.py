@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from lamina.backend import state, symbolic
 from lamina.random.seed_generator import draw_seed
 
@@ -15,7 +17,8 @@ from lamina.random.seed_generator import draw_seed
 def _shape_tuple(shape: Any) -> tuple:
     if isinstance(shape, int):
         return (shape,)
-    return tuple(int(dim) for dim in shape)
+    # Dynamic dimensions (tensors inside compiled functions) pass through as they are.
+    return tuple(int(dim) if isinstance(dim, (int, np.integer)) else dim for dim in shape)
 
 
 def normal(shape: Any, mean: float = 0.0, stddev: float = 1.0, dtype: Any = None, seed: Any = None) -> Any:

@@ -32,7 +32,7 @@ _NAMESPACES = {
     "losses": "lamina.losses",
     "metrics": "lamina.metrics",
     "callbacks": "lamina.callbacks",
-    "ops": "lamina.ops.operation",
+    "ops": "lamina.ops",
 }
 
 
@@ -101,6 +101,22 @@ def get_registered_object(name: str, custom_objects: dict | None = None, module_
         return _REGISTERED[name]
     if module_objects and name in module_objects:
         return module_objects[name]
+    return None
+
+
+# Where Keras's `{"module": "builtins", "class_name": "function"}` configs may point.
+FUNCTION_NAMESPACES = ("activations", "losses", "metrics", "ops")
+
+
+def builtin_function(name: str) -> Any:
+    """A public Lamina function named in a config without a usable module, or None."""
+    for short in FUNCTION_NAMESPACES:
+        namespace = importlib.import_module(_NAMESPACES[short])
+        exported = getattr(namespace, "__all__", None)
+        if (exported is None or name in exported) and not name.startswith("_"):
+            found = getattr(namespace, name, None)
+            if callable(found) and not isinstance(found, type):
+                return found
     return None
 
 

@@ -104,7 +104,8 @@ def serialize_keras_object(obj: Any) -> Any:
     type_registered = object_registry.get_registered_name(cls)
     config = {
         "module": _public_module(obj),
-        "class_name": cls.__name__,
+        # Some classes are exported by Keras under another name (GroupQueryAttention).
+        "class_name": getattr(cls, "_keras_class_name", cls.__name__),
         "config": serialize_keras_object(obj.get_config()),
         "registered_name": type_registered if ">" in type_registered else None,
     }
@@ -138,6 +139,12 @@ def _resolve(config: dict, module_objects: dict | None, custom_objects: dict | N
     if internal is not None:
         namespace = object_registry.builtin_namespace(internal[0])
         return getattr(namespace, internal[1], None)
+    if (
+        class_name == "function"
+        and isinstance(short, str)
+        and (module in (None, "builtins") or module.startswith("keras.src"))
+    ):
+        return object_registry.builtin_function(short)
     namespace = object_registry.builtin_namespace(module)
     if namespace is not None and isinstance(short, str) and not short.startswith("_"):
         exported = getattr(namespace, "__all__", None)
