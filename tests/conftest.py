@@ -5,3 +5,6 @@ from __future__ import annotations
 import os
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+# Keras 3 (the numerical reference) picks its backend at import: make it JAX
+# whatever imports it first.
+os.environ.setdefault("KERAS_BACKEND", "jax")

@@ -191,7 +191,7 @@ def test_fit_with_mismatched_lengths_names_both_sizes(backend: Any) -> None:
 def test_unknown_optimizer_and_loss_list_valid_names() -> None:
     model = keras.Sequential([keras.Input((3,)), layers.Dense(1)])
     with pytest.raises(
-        ValueError, match=r"'adamm'.*Did you mean 'adam'.*Valid optimizer names: adam, adamw, rmsprop, sgd"
+        ValueError, match=r"'adamm'.*Did you mean 'adam'.*Valid optimizer names: .*adam, .*rmsprop, sgd"
     ):
         model.compile(optimizer="adamm", loss="mse")
     with pytest.raises(

@@ -8,6 +8,7 @@ import jax
 
 from lamina.backend import Backend
 from lamina_jax.core import JaxCoreOps
+from lamina_jax.image import JaxImageOps
 from lamina_jax.linalg import JaxLinalgOps
 from lamina_jax.math import JaxMathOps
 from lamina_jax.nn import JaxNNOps
@@ -24,6 +25,7 @@ class JaxBackend(Backend):
     math_ops = JaxMathOps
     linalg_ops = JaxLinalgOps
     random_ops = JaxRandomOps
+    image_ops = JaxImageOps
     variable_class = JaxVariable
     counter_dtype = "int32"  # JAX runs without x64 mode, as Keras does
 

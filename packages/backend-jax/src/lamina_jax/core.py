@@ -12,6 +12,7 @@ import numpy as np
 from lamina import tree
 from lamina.backend import dtypes
 from lamina.backend.contract import CoreOps
+from lamina.backend.scopes import StatelessScope
 from lamina.backend.symbolic import SymbolicTensor
 from lamina.backend.variables import Variable
 
@@ -44,6 +45,32 @@ def convert(x: Any, dtype: Any = None) -> jax.Array:
             return jnp.asarray(x, dtype=to_jax_dtype(dtypes.result_type(*leaves)))
         return jnp.asarray([convert(v) for v in x])
     return jnp.asarray(x)
+
+
+def _traced(structure: Any) -> bool:
+    """True if any leaf of `structure` is a JAX tracer (inside `jit`, `grad`, ...)."""
+    return any(isinstance(leaf, jax.core.Tracer) for leaf in tree.flatten(structure))
+
+
+def _checked_carry(step: Callable) -> Callable:
+    """Wraps a loop body to raise, as `lax.scan` does, when the carry changes shape or dtype."""
+
+    def checked(carry: Any, x: Any) -> tuple:
+        new_carry, y = step(carry, x)
+        for old, new in zip(tree.flatten(carry), tree.flatten(new_carry)):
+            if old is None or new is None:
+                continue
+            old_shape, new_shape = jnp.shape(old), jnp.shape(new)
+            old_dtype, new_dtype = jnp.result_type(old), jnp.result_type(new)
+            if old_shape != new_shape or old_dtype != new_dtype:
+                raise TypeError(
+                    "The loop body must return a carry of the same shapes and dtypes as its input: a carry "
+                    f"entry went from {old_dtype}{list(old_shape)} to {new_dtype}{list(new_shape)}. Cast or "
+                    "reshape the new carry (e.g. with `ops.cast`) to match the initial value."
+                )
+        return new_carry, y
+
+    return checked
 
 
 class JaxCoreOps(CoreOps):
@@ -100,6 +127,73 @@ class JaxCoreOps(CoreOps):
 
     def fori_loop(self, lower: int, upper: int, body_fun: Callable, init_val: Any) -> Any:
         return jax.lax.fori_loop(lower, upper, body_fun, init_val)
+
+    def scan(
+        self,
+        f: Callable,
+        init: Any,
+        xs: Any = None,
+        length: int | None = None,
+        reverse: bool = False,
+        unroll: int | bool = 1,
+    ) -> tuple:
+        self._check_scan_arguments(f, init, xs, length, unroll)
+        init = tree.map_structure(lambda c: c if c is None else convert(c), init)
+        if xs is not None:
+            xs = tree.map_structure(convert, xs)
+
+        def step(carry: Any, x: Any) -> tuple:
+            new_carry, y = f(carry, x)
+            # Same container types as `init` (a list where the caller returned a tuple).
+            return tree.pack_sequence_as(carry, tree.flatten(new_carry)), y
+
+        if not _traced((init, xs)):
+            # Eagerly, `lax.scan` would trace and compile its body on every
+            # call; a Python loop gives the same results without compiling.
+            # The carry is checked as `lax.scan` checks it, so code that runs
+            # here also runs under `jax.jit`.
+            return super().scan(_checked_carry(step), init, xs, length=length, reverse=reverse, unroll=unroll)
+        # Variable assignments inside the traced body must not leak tracers:
+        # they are recorded in a scope of their own and dropped.
+        with StatelessScope():
+            return jax.lax.scan(step, init, xs, length=length, reverse=reverse, unroll=unroll)
+
+    def while_loop(
+        self,
+        cond: Callable,
+        body: Callable,
+        loop_vars: Any,
+        maximum_iterations: int | None = None,
+    ) -> Any:
+        is_tuple = isinstance(loop_vars, (list, tuple))
+        values = tuple(tree.map_structure(convert, tuple(loop_vars) if is_tuple else (loop_vars,)))
+
+        def run_body(current: tuple) -> tuple:
+            result = body(*current)
+            result = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+            return tree.pack_sequence_as(current, tree.flatten(result))
+
+        if not _traced(values):
+            # Eagerly: a Python loop instead of compiling the body (see `scan`).
+            checked = _checked_carry(lambda v, _: (run_body(v), None))
+            result, iterations = values, 0
+            while maximum_iterations is None or iterations < int(maximum_iterations):
+                if not bool(cond(*result)):
+                    break
+                result, _ = checked(result, None)
+                iterations += 1
+            return result if is_tuple else result[0]
+        with StatelessScope():
+            if maximum_iterations is None:
+                result = jax.lax.while_loop(lambda v: cond(*v), run_body, values)
+            else:
+                limit = int(maximum_iterations)
+                _, result = jax.lax.while_loop(
+                    lambda state: jnp.logical_and(state[0] < limit, cond(*state[1])),
+                    lambda state: (state[0] + 1, run_body(state[1])),
+                    (jnp.asarray(0, jnp.int32), values),
+                )
+        return result if is_tuple else result[0]
 
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         return jax.value_and_grad(fn, has_aux=has_aux)

@@ -9,6 +9,7 @@ import tensorflow as tf
 from lamina.backend import Backend
 from lamina_tensorflow import optimizers
 from lamina_tensorflow.core import TensorFlowCoreOps
+from lamina_tensorflow.image import TensorFlowImageOps
 from lamina_tensorflow.linalg import TensorFlowLinalgOps
 from lamina_tensorflow.math import TensorFlowMathOps
 from lamina_tensorflow.nn import TensorFlowNNOps
@@ -25,6 +26,7 @@ class TensorFlowBackend(Backend):
     math_ops = TensorFlowMathOps
     linalg_ops = TensorFlowLinalgOps
     random_ops = TensorFlowRandomOps
+    image_ops = TensorFlowImageOps
     variable_class = TensorFlowVariable
 
     def make_step_functions(self, model: Any) -> Any:

@@ -432,6 +432,45 @@ class TensorFlowCoreOps(CoreOps):
         )
         return result
 
+    def scan(
+        self,
+        f: Callable,
+        init: Any,
+        xs: Any = None,
+        length: int | None = None,
+        reverse: bool = False,
+        unroll: int | bool = 1,
+    ) -> tuple:
+        n = self._check_scan_arguments(f, init, xs, length, unroll)
+        if isinstance(n, int) and (unroll is True or tf.executing_eagerly()):
+            # Eagerly (and when fully unrolled) a Python loop over the steps is
+            # the simplest and fastest; in graphs a `tf.while_loop`.
+            return super().scan(f, init, xs, length=length, reverse=reverse, unroll=unroll)
+        init = tree.map_structure(lambda c: c if c is None else convert(c), init)
+        xs_flat = [convert(x) for x in tree.flatten(xs)] if xs is not None else []
+        if isinstance(n, int) and n == 0:
+            return init, self._empty_scan_outputs(f, init, xs_flat, xs)
+        return _while_scan(f, init, xs, xs_flat, n, reverse)
+
+    def while_loop(
+        self,
+        cond: Callable,
+        body: Callable,
+        loop_vars: Any,
+        maximum_iterations: int | None = None,
+    ) -> Any:
+        is_tuple = isinstance(loop_vars, (list, tuple))
+        values = tuple(tree.map_structure(convert, tuple(loop_vars) if is_tuple else (loop_vars,)))
+
+        def run_body(*current: Any) -> tuple:
+            result = body(*current)
+            result = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+            return tuple(tree.pack_sequence_as(list(current), tree.flatten(result)))
+
+        result = tf.while_loop(cond, run_body, values, maximum_iterations=maximum_iterations)
+        result = tuple(result)
+        return result if is_tuple else result[0]
+
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         def value_and_grad_fn(values: Any) -> Any:
             values = tree.map_structure(_watchable, values)
@@ -466,6 +505,53 @@ class TensorFlowCoreOps(CoreOps):
             call_args, call_kwargs = tree.pack_sequence_as((args, kwargs), filled)
             outputs = fn(*call_args, **call_kwargs)
             return tree.map_structure(_to_spec, outputs)
+
+
+def _while_scan(f: Callable, init: Any, xs: Any, xs_flat: list, n: Any, reverse: bool) -> tuple:
+    """`scan` as a `tf.while_loop` over TensorArrays (graph, XLA and eager).
+
+    The first step runs before the loop: it gives the structure, dtypes and
+    shapes of the `y`s, which the output TensorArrays need up front.
+    """
+    inputs = [
+        tf.TensorArray(x.dtype, size=n, element_shape=x.shape[1:], clear_after_read=False).unstack(x) for x in xs_flat
+    ]
+
+    def position(i: Any) -> Any:
+        return n - 1 - i if reverse else i
+
+    def read(i: Any) -> Any:
+        if xs is None:
+            return None
+        return tree.pack_sequence_as(xs, [array.read(position(i)) for array in inputs])
+
+    def step(carry: Any, i: Any) -> tuple:
+        new_carry, y = f(carry, read(i))
+        new_carry = tree.pack_sequence_as(carry, [convert(c) for c in tree.flatten(new_carry)])
+        return new_carry, y
+
+    carry, first = step(init, 0)
+    y_leaves = tree.flatten(first)
+    present = [i for i, y in enumerate(y_leaves) if y is not None]
+    outputs = []
+    for i in present:
+        y = convert(y_leaves[i])
+        outputs.append(tf.TensorArray(y.dtype, size=n, element_shape=y.shape).write(position(0), y))
+
+    def body(i: Any, carry: Any, arrays: list) -> tuple:
+        carry, y = step(carry, i)
+        leaves = tree.flatten(y)
+        arrays = [array.write(position(i), convert(leaves[j])) for array, j in zip(arrays, present)]
+        return i + 1, carry, arrays
+
+    # A static bound lets XLA compile the loop and its gradient.
+    bound = n - 1 if isinstance(n, int) else None
+    _, carry, outputs = tf.while_loop(
+        lambda i, *_: i < n, body, (tf.constant(1), carry, outputs), maximum_iterations=bound
+    )
+    stacked = iter(array.stack() for array in outputs)
+    ys = [next(stacked) if y is not None else None for y in y_leaves]
+    return carry, tree.pack_sequence_as(first, ys)
 
 
 def _watchable(value: Any) -> Any:

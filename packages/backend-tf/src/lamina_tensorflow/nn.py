@@ -8,11 +8,22 @@ import tensorflow as tf
 
 from lamina.backend.config import epsilon, floatx
 from lamina.backend.contract import NNOps
+from lamina.backend.contract.conv_arithmetic import (
+    check_conv_transpose_kernel,
+    check_depthwise_kernel,
+    conv_groups,
+    conv_transpose_padding,
+    dilated_size,
+    normalize_conv_arguments,
+    normalize_output_padding,
+    normalize_pool_arguments,
+)
 from lamina_tensorflow.core import (
     convert,
     float_tensor,
     ndim_of,
     normalize_axis,
+    static_or_dynamic_shape,
     to_tf_dtype,
 )
 
@@ -35,6 +46,75 @@ def _move_axis_last(x: tf.Tensor, axis: int) -> tf.Tensor:
     if axis == ndim - 1:
         return x
     return tf.transpose(x, [d for d in range(ndim) if d != axis] + [axis])
+
+
+# -- convolution helpers. TensorFlow's CPU kernels only take channels-last
+# inputs, so channels-first tensors are transposed around every op.
+def _to_channels_last(x: tf.Tensor, data_format: str) -> tf.Tensor:
+    if data_format == "channels_last":
+        return x
+    ndim = ndim_of(x)
+    return tf.transpose(x, [0] + list(range(2, ndim)) + [1])
+
+
+def _from_channels_last(x: tf.Tensor, data_format: str) -> tf.Tensor:
+    if data_format == "channels_last":
+        return x
+    ndim = ndim_of(x)
+    return tf.transpose(x, [0, ndim - 1] + list(range(1, ndim - 1)))
+
+
+def _pad_same(x: tf.Tensor, window: tuple, strides: tuple, dilation: tuple) -> tf.Tensor:
+    """Pads channels-last `x` explicitly as "same" padding would (works with unknown sizes)."""
+    sizes = static_or_dynamic_shape(x)[1:-1]
+    paddings = [[0, 0]]
+    for size, k, s, d in zip(sizes, window, strides, dilation):
+        out = -(-size // s)
+        needed = (out - 1) * s + dilated_size(k, d) - size
+        total = max(needed, 0) if isinstance(needed, int) else tf.maximum(needed, 0)
+        paddings.append([total // 2, total - total // 2])
+    paddings.append([0, 0])
+    return tf.pad(x, paddings)
+
+
+def _convolve(
+    x: tf.Tensor,
+    kernel: tf.Tensor,
+    strides: tuple,
+    padding: str,
+    dilation: tuple,
+    groups: int = 1,
+    depthwise: bool = False,
+) -> tf.Tensor:
+    """Channels-last convolution (`depthwise`: kernel `(*k, C, M)`)."""
+    rank = len(strides)
+    if max(strides) > 1 and max(dilation) > 1:
+        # TensorFlow rejects strides and dilations together: convolve at
+        # stride 1 (explicitly padded) and keep every `stride`-th output.
+        if padding == "same":
+            x = _pad_same(x, tuple(kernel.shape[:rank]), strides, dilation)
+        y = _convolve(x, kernel, (1,) * rank, "valid", dilation, groups, depthwise)
+        return y[(slice(None),) + tuple(slice(None, None, s) for s in strides)]
+    if depthwise and rank < 3:
+        if rank == 1:
+            x, kernel = tf.expand_dims(x, 1), tf.expand_dims(kernel, 0)
+            strides, dilation = (1,) + strides, (1,) + dilation
+        y = tf.nn.depthwise_conv2d(x, kernel, (1,) + strides + (1,), padding.upper(), dilations=dilation)
+        return tf.squeeze(y, 1) if rank == 1 else y
+    if depthwise:
+        channels = kernel.shape[-2]
+        kernel = tf.reshape(kernel, tuple(kernel.shape[:-2]) + (1, channels * kernel.shape[-1]))
+        groups = channels
+    if groups > 1 and rank == 3:
+        # Grouped 3-D convolutions have no CPU kernel: one convolution per group.
+        pieces = zip(tf.split(x, groups, axis=-1), tf.split(kernel, groups, axis=-1))
+        outputs = [tf.nn.convolution(xg, kg, strides, padding.upper(), dilations=dilation) for xg, kg in pieces]
+        return tf.concat(outputs, axis=-1)
+    return tf.nn.convolution(x, kernel, strides, padding.upper(), dilations=dilation)
+
+
+def _channels(x: tf.Tensor, data_format: str) -> Any:
+    return x.shape[-1] if data_format == "channels_last" else x.shape[1]
 
 
 class TensorFlowNNOps(NNOps):
@@ -175,3 +255,125 @@ class TensorFlowNNOps(NNOps):
         if original is not None:
             mean, variance = tf.cast(mean, original), tf.cast(variance, original)
         return mean, variance
+
+    # -- convolution and pooling ---------------------------------------------------
+    def conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> tf.Tensor:
+        x = float_tensor(inputs)
+        kernel = convert(kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            ndim_of(x), strides, padding, data_format, dilation_rate, op="conv"
+        )
+        groups = conv_groups(_channels(x, data_format), tuple(kernel.shape), len(strides), op="conv")
+        y = _convolve(_to_channels_last(x, data_format), kernel, strides, padding, dilation, groups)
+        return _from_channels_last(y, data_format)
+
+    def depthwise_conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> tf.Tensor:
+        x = float_tensor(inputs)
+        kernel = convert(kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            ndim_of(x), strides, padding, data_format, dilation_rate, op="depthwise_conv"
+        )
+        check_depthwise_kernel(_channels(x, data_format), tuple(kernel.shape), len(strides))
+        y = _convolve(_to_channels_last(x, data_format), kernel, strides, padding, dilation, depthwise=True)
+        return _from_channels_last(y, data_format)
+
+    def separable_conv(
+        self,
+        inputs: Any,
+        depthwise_kernel: Any,
+        pointwise_kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> tf.Tensor:
+        x = float_tensor(inputs)
+        depthwise_kernel = convert(depthwise_kernel, x.dtype)
+        pointwise_kernel = convert(pointwise_kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            ndim_of(x), strides, padding, data_format, dilation_rate, op="separable_conv"
+        )
+        rank = len(strides)
+        check_depthwise_kernel(_channels(x, data_format), tuple(depthwise_kernel.shape), rank, op="separable_conv")
+        x = _to_channels_last(x, data_format)
+        y = _convolve(x, depthwise_kernel, strides, padding, dilation, depthwise=True)
+        conv_groups(y.shape[-1], tuple(pointwise_kernel.shape), rank, op="separable_conv")
+        y = tf.nn.convolution(y, pointwise_kernel, 1, "VALID")
+        return _from_channels_last(y, data_format)
+
+    def conv_transpose(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> tf.Tensor:
+        x = float_tensor(inputs)
+        kernel = convert(kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            ndim_of(x), strides, padding, data_format, dilation_rate, op="conv_transpose"
+        )
+        rank = len(strides)
+        check_conv_transpose_kernel(_channels(x, data_format), tuple(kernel.shape), rank)
+        output_padding = normalize_output_padding(output_padding, rank) or (None,) * rank
+        x = _to_channels_last(x, data_format)
+        # The full output ("valid" without extra padding), then Keras's crops:
+        # `extent - 1 - pad` per side, negative crops being zeros to add.
+        shape = static_or_dynamic_shape(x)
+        kernel_size = tuple(kernel.shape[:rank])
+        full = [(n - 1) * s + dilated_size(k, d) for n, k, s, d in zip(shape[1:-1], kernel_size, strides, dilation)]
+        output_shape = [shape[0]] + full + [kernel.shape[-2]]
+        if not all(isinstance(dim, int) for dim in output_shape):
+            output_shape = tf.stack(output_shape)
+        y = tf.nn.conv_transpose(x, kernel, output_shape, strides, "VALID", dilations=dilation)
+        crops, pads = [slice(None)], [[0, 0]]
+        for k, s, d, p in zip(kernel_size, strides, dilation, output_padding):
+            before, after = conv_transpose_padding(k, s, d, padding, p)
+            crop_before = dilated_size(k, d) - 1 - before
+            crop_after = dilated_size(k, d) - 1 - after
+            crops.append(slice(max(crop_before, 0), -crop_after if crop_after > 0 else None))
+            pads.append([max(-crop_before, 0), max(-crop_after, 0)])
+        y = y[tuple(crops)]
+        if any(before or after for before, after in pads):
+            y = tf.pad(y, pads + [[0, 0]])
+        return _from_channels_last(y, data_format)
+
+    def max_pool(
+        self, inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None
+    ) -> tf.Tensor:
+        x = convert(inputs)
+        window, strides, padding, data_format = normalize_pool_arguments(
+            ndim_of(x), pool_size, strides, padding, data_format, op="max_pool"
+        )
+        y = tf.nn.max_pool(_to_channels_last(x, data_format), window, strides, padding.upper())
+        return _from_channels_last(y, data_format)
+
+    def average_pool(
+        self, inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None
+    ) -> tf.Tensor:
+        # TensorFlow's "SAME" average pooling excludes padded elements, as Keras does.
+        x = float_tensor(inputs)
+        window, strides, padding, data_format = normalize_pool_arguments(
+            ndim_of(x), pool_size, strides, padding, data_format, op="average_pool"
+        )
+        y = tf.nn.avg_pool(_to_channels_last(x, data_format), window, strides, padding.upper())
+        return _from_channels_last(y, data_format)

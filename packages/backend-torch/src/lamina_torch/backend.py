@@ -8,6 +8,7 @@ import torch
 
 from lamina.backend import Backend
 from lamina_torch.core import TorchCoreOps
+from lamina_torch.image import TorchImageOps
 from lamina_torch.linalg import TorchLinalgOps
 from lamina_torch.math import TorchMathOps
 from lamina_torch.nn import TorchNNOps
@@ -26,6 +27,7 @@ class TorchBackend(Backend):
     math_ops = TorchMathOps
     linalg_ops = TorchLinalgOps
     random_ops = TorchRandomOps
+    image_ops = TorchImageOps
     variable_class = TorchVariable
 
     def make_step_functions(self, model: Any) -> Any:

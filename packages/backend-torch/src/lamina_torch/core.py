@@ -432,6 +432,32 @@ class TorchCoreOps(CoreOps):
     def cond(self, pred: Any, true_fn: Callable, false_fn: Callable) -> Any:
         return true_fn() if bool(pred) else false_fn()
 
+    def fori_loop(self, lower: int, upper: int, body_fun: Callable, init_val: Any) -> Any:
+        # Eager loop, as the contract's, with the loop value held as tensors
+        # (as on the compiled backends) so that the result is always a tensor.
+        value = tree.map_structure(convert, init_val)
+        for i in range(int(lower), int(upper)):
+            value = body_fun(i, value)
+        return value
+
+    def while_loop(
+        self,
+        cond: Callable,
+        body: Callable,
+        loop_vars: Any,
+        maximum_iterations: int | None = None,
+    ) -> Any:
+        if in_meta_scope():
+            # Shape inference: meta tensors have no values to test, and the
+            # loop variables keep their shapes, so one pass of `body` tells
+            # the output structure.
+            is_tuple = isinstance(loop_vars, (list, tuple))
+            values = tuple(tree.map_structure(convert, tuple(loop_vars) if is_tuple else (loop_vars,)))
+            result = body(*values)
+            result = tuple(result) if isinstance(result, (list, tuple)) else (result,)
+            return result if is_tuple else result[0]
+        return super().while_loop(cond, body, loop_vars, maximum_iterations=maximum_iterations)
+
     def value_and_grad(self, fn: Callable, has_aux: bool = False) -> Callable:
         def value_and_grad_fn(values: Any) -> tuple:
             leaves = []

@@ -9,6 +9,17 @@ import torch.nn.functional as F
 
 from lamina.backend.config import epsilon
 from lamina.backend.contract import NNOps
+from lamina.backend.contract.conv_arithmetic import (
+    check_conv_transpose_kernel,
+    check_depthwise_kernel,
+    conv_groups,
+    conv_transpose_padding,
+    dilated_size,
+    normalize_conv_arguments,
+    normalize_output_padding,
+    normalize_pool_arguments,
+    same_padding,
+)
 from lamina_torch.core import convert, floatx_dtype, lamina_dtype, to_torch_dtype
 from lamina_torch.numpy import axis_arg, to_float
 
@@ -24,6 +35,50 @@ def _tensor(x: Any) -> Tensor:
 
 def _all_axes(x: Tensor, axis: Any) -> tuple:
     return tuple(range(x.ndim)) if axis is None else tuple(axis)
+
+
+_CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
+_CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
+_MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
+_AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+
+
+def _to_channels_first(x: Tensor, data_format: str) -> Tensor:
+    if data_format == "channels_first":
+        return x
+    return x.movedim(-1, 1)
+
+
+def _from_channels_first(x: Tensor, data_format: str) -> Tensor:
+    if data_format == "channels_first":
+        return x
+    return x.movedim(1, -1)
+
+
+def _torch_kernel(kernel: Tensor) -> Tensor:
+    """Keras layout `(*spatial, a, b)` to torch's `(b, a, *spatial)`."""
+    rank = kernel.ndim - 2
+    return kernel.permute(rank + 1, rank, *range(rank))
+
+
+def _same_pads(x: Tensor, window: tuple, strides: tuple, dilation: tuple) -> list:
+    """(before, after) per spatial axis of channels-first `x` for "same" padding."""
+    return [same_padding(n, k, s, d) for n, k, s, d in zip(x.shape[2:], window, strides, dilation)]
+
+
+def _pad_arg(pads: list) -> list:
+    """`F.pad`'s flat argument (last axis first) for per-axis (before, after) pads."""
+    flat = []
+    for before, after in reversed(pads):
+        flat += [before, after]
+    return flat
+
+
+def _symmetric(pads: list, window: tuple | None = None) -> bool:
+    # Torch's built-in padding is symmetric; pooling also caps it at half the window.
+    if any(before != after for before, after in pads):
+        return False
+    return window is None or all(before <= k // 2 for (before, _), k in zip(pads, window))
 
 
 class TorchNNOps(NNOps):
@@ -162,3 +217,151 @@ class TorchNNOps(NNOps):
         if mean.dtype is not dtype:
             mean, variance = mean.to(dtype), variance.to(dtype)
         return mean, variance
+
+    # -- convolution and pooling ---------------------------------------------------
+    def _conv_channels_first(
+        self,
+        x: Tensor,
+        weight: Tensor,
+        strides: tuple,
+        padding: str,
+        dilation: tuple,
+        groups: int,
+    ) -> Tensor:
+        rank = x.ndim - 2
+        torch_padding: Any = 0
+        if padding == "same":
+            pads = _same_pads(x, tuple(weight.shape[2:]), strides, dilation)
+            if _symmetric(pads):
+                torch_padding = tuple(before for before, _ in pads)
+            else:
+                x = F.pad(x, _pad_arg(pads))
+        return _CONV[rank](x, weight, None, strides, torch_padding, dilation, groups)
+
+    def conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        x = to_float(inputs)
+        kernel = convert(kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            x.ndim, strides, padding, data_format, dilation_rate, op="conv"
+        )
+        x = _to_channels_first(x, data_format)
+        groups = conv_groups(x.shape[1], tuple(kernel.shape), len(strides), op="conv")
+        y = self._conv_channels_first(x, _torch_kernel(kernel), strides, padding, dilation, groups)
+        return _from_channels_first(y, data_format)
+
+    def depthwise_conv(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        x = to_float(inputs)
+        kernel = convert(kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            x.ndim, strides, padding, data_format, dilation_rate, op="depthwise_conv"
+        )
+        x = _to_channels_first(x, data_format)
+        channels = x.shape[1]
+        check_depthwise_kernel(channels, tuple(kernel.shape), len(strides))
+        # (*k, C, M) -> (*k, 1, C * M): output channel c * M + m, groups of M per input channel.
+        kernel = kernel.reshape(tuple(kernel.shape[:-2]) + (1, channels * kernel.shape[-1]))
+        y = self._conv_channels_first(x, _torch_kernel(kernel), strides, padding, dilation, channels)
+        return _from_channels_first(y, data_format)
+
+    def separable_conv(
+        self,
+        inputs: Any,
+        depthwise_kernel: Any,
+        pointwise_kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        depthwise = self.depthwise_conv(inputs, depthwise_kernel, strides, padding, data_format, dilation_rate)
+        return self.conv(depthwise, pointwise_kernel, 1, "valid", data_format)
+
+    def conv_transpose(
+        self,
+        inputs: Any,
+        kernel: Any,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        x = to_float(inputs)
+        kernel = convert(kernel, x.dtype)
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            x.ndim, strides, padding, data_format, dilation_rate, op="conv_transpose"
+        )
+        rank = len(strides)
+        x = _to_channels_first(x, data_format)
+        check_conv_transpose_kernel(x.shape[1], tuple(kernel.shape), rank)
+        output_padding = normalize_output_padding(output_padding, rank) or (None,) * rank
+        # Torch computes the full output, (size - 1) * stride + k per axis, then
+        # crops symmetrically; Keras's crops can be asymmetric (or negative,
+        # i.e. extra zeros), so crop (or pad) with F.pad afterwards.
+        weight = kernel.permute(rank + 1, rank, *range(rank))  # (in, out, *k)
+        y = _CONV_TRANSPOSE[rank](x, weight, None, strides, 0, 0, 1, dilation)
+        crops = []
+        for k, s, d, p in zip(kernel.shape[:rank], strides, dilation, output_padding):
+            before, after = conv_transpose_padding(k, s, d, padding, p)
+            extent = dilated_size(k, d)
+            crops.append((before - (extent - 1), after - (extent - 1)))
+        if any(before or after for before, after in crops):
+            y = F.pad(y, _pad_arg(crops))
+        return _from_channels_first(y, data_format)
+
+    def max_pool(
+        self, inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None
+    ) -> Tensor:
+        x = _tensor(inputs)
+        window, strides, padding, data_format = normalize_pool_arguments(
+            x.ndim, pool_size, strides, padding, data_format, op="max_pool"
+        )
+        x = _to_channels_first(x, data_format)
+        torch_padding: Any = 0
+        if padding == "same":
+            pads = _same_pads(x, window, strides, (1,) * len(window))
+            if _symmetric(pads, window):
+                torch_padding = tuple(before for before, _ in pads)
+            else:
+                x = F.pad(x, _pad_arg(pads), value=float("-inf"))
+        y = _MAX_POOL[len(window)](x, window, strides, torch_padding)
+        return _from_channels_first(y, data_format)
+
+    def average_pool(
+        self, inputs: Any, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str | None = None
+    ) -> Tensor:
+        x = to_float(inputs)
+        window, strides, padding, data_format = normalize_pool_arguments(
+            x.ndim, pool_size, strides, padding, data_format, op="average_pool"
+        )
+        x = _to_channels_first(x, data_format)
+        pool = _AVG_POOL[len(window)]
+        if padding == "valid":
+            y = pool(x, window, strides)
+        else:
+            pads = _same_pads(x, window, strides, (1,) * len(window))
+            if _symmetric(pads, window):
+                padding_arg = tuple(before for before, _ in pads)
+                y = pool(x, window, strides, padding_arg, count_include_pad=False)
+            else:
+                # Average of zero-padded windows, rescaled by the share of real elements.
+                flat = _pad_arg(pads)
+                ones = torch.ones((1, 1) + tuple(x.shape[2:]), dtype=x.dtype, device=x.device)
+                y = pool(F.pad(x, flat), window, strides) / pool(F.pad(ones, flat), window, strides)
+        return _from_channels_first(y, data_format)

@@ -88,10 +88,12 @@ class KerasArchiveFormat:
                     if stored > len(optimizer.variables) and not optimizer.built:
                         optimizer.build(model.trainable_variables)
             plan = plan_model(handle, model, source, skip_mismatch=skip_mismatch, include_optimizer=include_optimizer)
-        apply_plan(plan)
         steps = getattr(model, "_step_functions", None)
         if steps is not None:
-            steps.reset()
+            # State held outside the Variables (JAX, during fit) goes back into
+            # them first, so the loaded values are what the next step reads.
+            steps.sync_to_variables()
+        apply_plan(plan)
 
     def load_model(
         self,

@@ -84,6 +84,8 @@ def standardize_dtype(dtype: Any = None) -> str:
         name = dtype
     elif dtype in _PYTHON_TYPES:
         return _PYTHON_TYPES[dtype]
+    elif hasattr(dtype, "kind") and getattr(dtype, "kind", None) in ("U", "S", "O"):
+        return "string"  # NumPy str, bytes and object arrays (of strings)
     elif hasattr(dtype, "name") and isinstance(dtype.name, str):
         name = dtype.name  # numpy and tensorflow dtypes
     elif hasattr(dtype, "dtype") and hasattr(dtype.dtype, "name"):

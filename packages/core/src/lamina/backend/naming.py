@@ -11,9 +11,13 @@ _local = threading.local()
 
 
 def to_snake_case(name: str) -> str:
-    """Turns a class name such as "BatchNormalization" into "batch_normalization"."""
-    intermediate = re.sub("(.)([A-Z][a-z0-9]+)", r"\1_\2", name)
-    snake = re.sub("([a-z0-9])([A-Z])", r"\1_\2", intermediate).lower()
+    """Turns a class name such as "BatchNormalization" into "batch_normalization".
+
+    Digits stay with the preceding word, as in Keras ("Conv2D" -> "conv2d").
+    """
+    name = re.sub(r"\W+", "", name)
+    intermediate = re.sub("(.)([A-Z][a-z]+)", r"\1_\2", name)
+    snake = re.sub("([a-z])([A-Z])", r"\1_\2", intermediate).lower()
     return snake.lstrip("_") or "object"
 
 

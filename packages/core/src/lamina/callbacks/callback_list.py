@@ -48,6 +48,8 @@ def _to_numpy(value: Any) -> np.ndarray:
 
 
 def _overrides(callback: Callback, hook: str) -> bool:
+    if hook in vars(callback):  # set on the instance (LambdaCallback)
+        return True
     method = getattr(type(callback), hook, None)
     return method is not None and method is not getattr(Callback, hook, None)
 

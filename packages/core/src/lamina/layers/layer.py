@@ -85,8 +85,14 @@ def _wrap_build(build: Any) -> Any:
             self._in_build = False
         if args and len(args) == 1 and not kwargs:
             self._build_shapes = {"input_shape": _shape_config(args[0])}
-        elif kwargs and not args:
-            self._build_shapes = {"shapes_dict": {k: _shape_config(v) for k, v in kwargs.items()}}
+        else:
+            try:
+                bound = inspect.signature(build).bind(self, *args, **kwargs).arguments
+            except TypeError:
+                bound = {}
+            shapes = {k: _shape_config(v) for k, v in bound.items() if k != "self" and v is not None}
+            if shapes:
+                self._build_shapes = {"shapes_dict": shapes}
         self.built = True
         return result
 
@@ -361,7 +367,7 @@ class Layer(Operation):
         """All state: weights plus seed generator states (not metric variables)."""
         variables: list[Variable] = []
         seen: set[int] = set()
-        own = self._own_variables() + [g.state for g in self._seed_generators]
+        own = self._own_variables() + [g.state for g in self._seed_generators] + list(self._extra_state_variables())
         for variable in own:
             if id(variable) not in seen:
                 seen.add(id(variable))
@@ -372,6 +378,14 @@ class Layer(Operation):
                     seen.add(id(variable))
                     variables.append(variable)
         return variables
+
+    def _extra_state_variables(self) -> list[Variable]:
+        """State that is not a weight (e.g. a stateful RNN's states).
+
+        Listed in `variables` (so compiled steps carry it) but not in
+        `weights` (so weight files stay Keras-compatible).
+        """
+        return []
 
     @property
     def trainable_variables(self) -> list[Variable]:
@@ -627,6 +641,23 @@ class Layer(Operation):
     def _convert_inputs(self, args: tuple) -> tuple:
         if not args:
             return args
+        if len(args) > 1:
+            # NumPy arrays in later positional arguments (e.g. an RNN cell's
+            # states) become tensors too, as in Keras.
+            rest = tuple(
+                tree.map_structure(
+                    lambda x: (
+                        self._backend.core.convert_to_tensor(
+                            x, dtype=self.compute_dtype if np.issubdtype(x.dtype, np.floating) else None
+                        )
+                        if isinstance(x, np.ndarray)
+                        else x
+                    ),
+                    arg,
+                )
+                for arg in args[1:]
+            )
+            args = (args[0],) + rest
         first = args[0]
         if isinstance(first, (np.ndarray, list, float, int)) and not isinstance(first, bool):
 

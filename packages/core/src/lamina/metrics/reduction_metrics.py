@@ -103,12 +103,17 @@ class MeanMetricWrapper(Mean):
         super().update_state(values, sample_weight=sample_weight)
 
     def get_config(self) -> dict:
-        config = {"name": self.name, "dtype": self.dtype}
+        from lamina.saving.serialization import serialize_keras_object
+
+        config = {"name": self.name, "dtype": self.dtype, "fn": serialize_keras_object(self._fn)}
         config.update(self._fn_kwargs)
         return config
 
     @classmethod
     def from_config(cls, config: dict) -> Metric:
+        config = dict(config)
         if "fn" in config:
-            return cls(**config)
+            from lamina.saving.serialization import deserialize_keras_object
+
+            config["fn"] = deserialize_keras_object(config["fn"])
         return cls(**config)

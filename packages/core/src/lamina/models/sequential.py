@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina.backend import naming
 from lamina.backend.symbolic import SymbolicTensor
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
@@ -117,16 +116,17 @@ class Sequential(Model):
             self._stack.insert(0, input_layer)
             inputs = input_layer.output_tensor
         x = inputs
-        with naming.name_scope(self.name):
-            for layer in self.layers:
-                try:
-                    x = layer(x)
-                except Exception as error:
-                    if isinstance(first, InputLayer) or getattr(first, "_input_shape_arg", None) is not None:
-                        raise
-                    # Deferred build from data: undo the Input we added and re-raise.
-                    self._stack.pop(0)
-                    raise error
+        # `build` already runs inside this model's name scope (Layer wraps it),
+        # so sub-layer variables get paths like "sequential/dense/kernel".
+        for layer in self.layers:
+            try:
+                x = layer(x)
+            except Exception as error:
+                if isinstance(first, InputLayer) or getattr(first, "_input_shape_arg", None) is not None:
+                    raise
+                # Deferred build from data: undo the Input we added and re-raise.
+                self._stack.pop(0)
+                raise error
         self._inputs_list = [inputs]
         self._outputs_list = [x]
         self._output_names = [self.layers[-1].name] if self.layers else ["output"]

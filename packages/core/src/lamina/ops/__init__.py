@@ -13,6 +13,7 @@ from lamina.ops.core import dtype as dtype
 from lamina.ops.core import fori_loop as fori_loop
 from lamina.ops.core import getitem as getitem
 from lamina.ops.core import is_tensor as is_tensor
+from lamina.ops.core import scan as scan
 from lamina.ops.core import scatter as scatter
 from lamina.ops.core import scatter_update as scatter_update
 from lamina.ops.core import shape as shape
@@ -20,6 +21,7 @@ from lamina.ops.core import slice as slice
 from lamina.ops.core import slice_update as slice_update
 from lamina.ops.core import stop_gradient as stop_gradient
 from lamina.ops.core import unstack as unstack
+from lamina.ops.core import while_loop as while_loop
 from lamina.ops.linalg import cholesky as cholesky
 from lamina.ops.linalg import det as det
 from lamina.ops.linalg import inv as inv
@@ -31,8 +33,12 @@ from lamina.ops.math import in_top_k as in_top_k
 from lamina.ops.math import logsumexp as logsumexp
 from lamina.ops.math import rsqrt as rsqrt
 from lamina.ops.math import top_k as top_k
+from lamina.ops.nn import average_pool as average_pool
 from lamina.ops.nn import binary_crossentropy as binary_crossentropy
 from lamina.ops.nn import categorical_crossentropy as categorical_crossentropy
+from lamina.ops.nn import conv as conv
+from lamina.ops.nn import conv_transpose as conv_transpose
+from lamina.ops.nn import depthwise_conv as depthwise_conv
 from lamina.ops.nn import elu as elu
 from lamina.ops.nn import gelu as gelu
 from lamina.ops.nn import hard_sigmoid as hard_sigmoid
@@ -40,11 +46,13 @@ from lamina.ops.nn import hard_silu as hard_silu
 from lamina.ops.nn import leaky_relu as leaky_relu
 from lamina.ops.nn import log_sigmoid as log_sigmoid
 from lamina.ops.nn import log_softmax as log_softmax
+from lamina.ops.nn import max_pool as max_pool
 from lamina.ops.nn import moments as moments
 from lamina.ops.nn import one_hot as one_hot
 from lamina.ops.nn import relu as relu
 from lamina.ops.nn import relu6 as relu6
 from lamina.ops.nn import selu as selu
+from lamina.ops.nn import separable_conv as separable_conv
 from lamina.ops.nn import sigmoid as sigmoid
 from lamina.ops.nn import silu as silu
 from lamina.ops.nn import softmax as softmax
@@ -166,3 +174,5 @@ from lamina.ops.numpy import var as var
 from lamina.ops.numpy import where as where
 from lamina.ops.numpy import zeros as zeros
 from lamina.ops.numpy import zeros_like as zeros_like
+from lamina.ops.operation import OpCall as OpCall
+from lamina.ops.operation import Operation as Operation

@@ -19,11 +19,13 @@ cond = make_op(_C.cond, __name__)
 fori_loop = make_op(_C.fori_loop, __name__)
 getitem = make_op(_C.getitem, __name__)
 scatter = make_op(_C.scatter, __name__)
+scan = make_op(_C.scan, __name__)
 scatter_update = make_op(_C.scatter_update, __name__)
 slice = make_op(_C.slice, __name__)  # noqa: A001 - the keras.ops name
 slice_update = make_op(_C.slice_update, __name__)
 stop_gradient = make_op(_C.stop_gradient, __name__)
 unstack = make_op(_C.unstack, __name__)
+while_loop = make_op(_C.while_loop, __name__)
 
 
 def convert_to_tensor(x: Any, dtype: Any = None, sparse: bool | None = None) -> Any:

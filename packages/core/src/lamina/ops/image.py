@@ -6,5 +6,10 @@ infers the output shape instead. Documentation lives in the contract
 """
 
 from lamina.backend.contract import ImageOps
+from lamina.ops.dispatch import make_op
 
 _C = ImageOps
+
+affine_transform = make_op(_C.affine_transform, __name__)
+map_coordinates = make_op(_C.map_coordinates, __name__)
+resize = make_op(_C.resize, __name__)

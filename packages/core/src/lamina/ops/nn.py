@@ -1,4 +1,4 @@
-"""Neural-network ops: activations, softmax, one-hot, cross-entropies.
+"""Neural-network ops: activations, softmax, one-hot, cross-entropies, convolutions, pooling.
 
 Each function dispatches to the active backend; on symbolic tensors it
 infers the output shape instead. Documentation lives in the contract
@@ -9,8 +9,12 @@ from lamina.ops.dispatch import make_op
 
 _C = NNOps
 
+average_pool = make_op(_C.average_pool, __name__)
 binary_crossentropy = make_op(_C.binary_crossentropy, __name__)
 categorical_crossentropy = make_op(_C.categorical_crossentropy, __name__)
+conv = make_op(_C.conv, __name__)
+conv_transpose = make_op(_C.conv_transpose, __name__)
+depthwise_conv = make_op(_C.depthwise_conv, __name__)
 elu = make_op(_C.elu, __name__)
 gelu = make_op(_C.gelu, __name__)
 hard_sigmoid = make_op(_C.hard_sigmoid, __name__)
@@ -18,11 +22,13 @@ hard_silu = make_op(_C.hard_silu, __name__)
 leaky_relu = make_op(_C.leaky_relu, __name__)
 log_sigmoid = make_op(_C.log_sigmoid, __name__)
 log_softmax = make_op(_C.log_softmax, __name__)
+max_pool = make_op(_C.max_pool, __name__)
 moments = make_op(_C.moments, __name__)
 one_hot = make_op(_C.one_hot, __name__)
 relu = make_op(_C.relu, __name__)
 relu6 = make_op(_C.relu6, __name__)
 selu = make_op(_C.selu, __name__)
+separable_conv = make_op(_C.separable_conv, __name__)
 sigmoid = make_op(_C.sigmoid, __name__)
 silu = make_op(_C.silu, __name__)
 softmax = make_op(_C.softmax, __name__)

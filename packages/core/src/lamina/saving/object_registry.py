@@ -120,6 +120,34 @@ def builtin_function(name: str) -> Any:
     return None
 
 
+# Where a module-less (Keras 2) config's class may come from, in this order.
+CLASS_NAMESPACES = (
+    "layers",
+    "models",
+    "initializers",
+    "regularizers",
+    "constraints",
+    "optimizers",
+    "losses",
+    "metrics",
+)
+
+
+def builtin_class(name: str) -> Any:
+    """A public Lamina class named in a config that has no module, or None."""
+    if name.startswith("_"):
+        return None
+    for short in CLASS_NAMESPACES:
+        namespace = importlib.import_module(_NAMESPACES[short])
+        exported = getattr(namespace, "__all__", None)
+        if exported is not None and name not in exported:
+            continue
+        found = getattr(namespace, name, None)
+        if isinstance(found, type):
+            return found
+    return None
+
+
 def builtin_namespace(module: str | None) -> Any:
     """The Lamina module that a config's "module" string stands for, or None."""
     if not module:

@@ -150,6 +150,9 @@ def _resolve(config: dict, module_objects: dict | None, custom_objects: dict | N
         exported = getattr(namespace, "__all__", None)
         if exported is None or short in exported:
             return getattr(namespace, short, None)
+    if module is None and isinstance(short, str) and class_name not in ("function", "__typespec__"):
+        # Keras 2 configs name classes without a module: look in Lamina's public namespaces.
+        return object_registry.builtin_class(short)
     return None
 
 

@@ -7,6 +7,7 @@
 """
 
 from lamina.testing.layer_test_case import assert_matches_keras as assert_matches_keras
+from lamina.testing.layer_test_case import keras_module as keras_module
 from lamina.testing.layer_test_case import run_layer_test as run_layer_test
 
-__all__ = ["assert_matches_keras", "run_layer_test"]
+__all__ = ["assert_matches_keras", "keras_module", "run_layer_test"]

@@ -36,6 +36,13 @@ class EpochIterator:
     def num_batches(self) -> int | None:
         return self.adapter.num_batches
 
+    def reset(self) -> None:
+        """Starts the data over (validation data before each evaluation)."""
+        self._first_batch = None
+        reset = getattr(self.adapter, "reset", None)
+        if reset is not None:
+            reset()
+
     def peek(self) -> Any:
         """The first batch of the next epoch (to build models before training)."""
         if self._first_batch is None:

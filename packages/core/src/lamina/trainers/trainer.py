@@ -8,6 +8,7 @@ here. Each step runs a function compiled by the model's backend
 
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -15,7 +16,7 @@ import numpy as np
 from lamina import optimizers as optimizers_module
 from lamina import tree
 from lamina.backend import state
-from lamina.backend.symbolic import SymbolicTensor
+from lamina.backend.symbolic import SymbolicTensor, compute_output_spec
 from lamina.callbacks.callback_list import CallbackList, pythonify_logs
 from lamina.callbacks.history import History
 from lamina.callbacks.progbar_logger import ProgbarLogger
@@ -261,7 +262,7 @@ class Trainer:
     # -- building before the first step -----------------------------------------
     def _symbolic_build(self, batch: Any) -> None:
         """Builds the model, compiled loss, metrics and optimizer from a data batch."""
-        x, y, _ = data_adapter_utils.unpack_x_y_sample_weight(batch)
+        x, y, sample_weight = data_adapter_utils.unpack_x_y_sample_weight(batch)
         if not self.built or getattr(self, "_needs_output_spec", False):
             self._build_from_data(x)
         if self._compile_loss is None and self._compile_metrics is None and self.optimizer is None:
@@ -276,6 +277,15 @@ class Trainer:
                     self._compile_loss.build(y, y_pred)
                 if self._compile_metrics is not None and not self._compile_metrics.built:
                     self._compile_metrics.build(y, y_pred)
+                    # Metrics that size their state from the first batch (F1Score,
+                    # R2Score) create it now, before any step is compiled.
+                    compute_output_spec(
+                        self._backend,
+                        self._compile_metrics.update_state,
+                        self._spec_of(y),
+                        y_pred,
+                        self._spec_of(sample_weight),
+                    )
         if self.optimizer is not None and not self.optimizer.built:
             with state.backend_scope(self._backend):
                 self.optimizer.build(self.trainable_variables)
@@ -383,8 +393,9 @@ class Trainer:
                 epoch_logs: dict = {}
                 for epoch in range(initial_epoch, epochs):
                     self.reset_metrics()
-                    steps.begin_epoch()
                     callback_list.on_epoch_begin(epoch)
+                    # After the callbacks, which may change weights or the learning rate.
+                    steps.begin_epoch()
                     logs: dict = {}
                     for step, batch in iterator:
                         if step < skip_steps:
@@ -399,6 +410,13 @@ class Trainer:
                         logs = self.get_metrics_result()
                     skip_steps = 0
                     if not logs:
+                        if epoch > initial_epoch:
+                            warnings.warn(
+                                "Your input ran out of data; interrupting training. Make sure the data can "
+                                f"generate at least `steps_per_epoch * epochs` batches (here {epochs} epochs).",
+                                stacklevel=2,
+                            )
+                            break
                         raise ValueError(
                             "The training data produced no batches. Check `x`, `batch_size` and `steps_per_epoch`."
                         )
@@ -419,9 +437,11 @@ class Trainer:
         steps = self._get_step_functions()
         test_function = steps.make_test_function()
         self.reset_metrics()
-        steps.begin_epoch()
+        if inside_fit:
+            iterator.reset()
         callback_list.params["inside_fit"] = inside_fit
         callback_list.on_test_begin()
+        steps.begin_epoch()
         logs: dict = {}
         for step, batch in iterator:
             callback_list.on_test_batch_begin(step)

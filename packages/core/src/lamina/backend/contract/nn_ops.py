@@ -2,14 +2,36 @@
 
 Defaults are written with the numpy namespace; backends override them with
 fused framework kernels where those are faster or more precise.
+
+Convolutions and pooling follow `keras.ops`: inputs are
+`(batch, *spatial, channels)` ("channels_last", the default of
+`lamina.config.image_data_format()`) or `(batch, channels, *spatial)`
+("channels_first"), with 1, 2 or 3 spatial axes; kernels are laid out
+`(*kernel_size, in_channels, out_channels)`. "same" padding pads as
+TensorFlow does (the extra element of an odd total goes at the end). The
+arithmetic behind this lives once in `conv_arithmetic`, for the defaults
+here and for backends.
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from typing import Any
 
 from lamina.backend.contract.base import OpNamespace, required
+from lamina.backend.contract.conv_arithmetic import (
+    check_conv_transpose_kernel,
+    check_depthwise_kernel,
+    conv_groups,
+    conv_output_size,
+    conv_transpose_padding,
+    normalize_conv_arguments,
+    normalize_output_padding,
+    normalize_pool_arguments,
+    pool_window_counts,
+    same_padding,
+)
 
 Tensor = Any
 
@@ -162,3 +184,281 @@ class NNOps(OpNamespace):
             mean = self._np.squeeze(mean, axis=axes)
             variance = self._np.squeeze(variance, axis=axes)
         return mean, variance
+
+    # -- convolution and pooling ------------------------------------------
+    def conv(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """N-D convolution (cross-correlation) of `inputs` with `kernel`.
+
+        Args:
+            inputs: `(batch, *spatial, channels)` or `(batch, channels, *spatial)`,
+                with 1, 2 or 3 spatial axes.
+            kernel: `(*kernel_size, in_channels // groups, out_channels)`. When
+                the kernel has fewer input channels than `inputs`, the
+                convolution is grouped: `groups = channels // kernel.shape[-2]`.
+            strides: int or tuple of ints, one per spatial axis.
+            padding: "valid" (no padding) or "same" (output size
+                `ceil(size / stride)`; extra padding at the end).
+            data_format: "channels_last" or "channels_first" (default:
+                `lamina.config.image_data_format()`).
+            dilation_rate: int or tuple of ints, one per spatial axis.
+
+        Returns:
+            `(batch, *out_spatial, out_channels)` (or channels first).
+        """
+        core = self.backend.core
+        x = _float_tensor(self, inputs)
+        kernel = core.cast(core.convert_to_tensor(kernel), core.dtype(x))
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            len(core.shape(x)), strides, padding, data_format, dilation_rate, op="conv"
+        )
+        x = self._channels_last(x, data_format)
+        groups = conv_groups(core.shape(x)[-1], core.shape(kernel), len(strides), op="conv")
+        y = self._conv_channels_last(x, kernel, strides, padding, dilation, groups)
+        return self._restore_format(y, data_format)
+
+    def depthwise_conv(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """Depthwise convolution: each input channel convolved with its own filters.
+
+        `kernel` is `(*kernel_size, channels, depth_multiplier)`; output
+        channel `c * depth_multiplier + m` is input channel `c` convolved
+        with `kernel[..., c, m]`. Other arguments as in `conv`.
+        """
+        core = self.backend.core
+        x = _float_tensor(self, inputs)
+        kernel = core.cast(core.convert_to_tensor(kernel), core.dtype(x))
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            len(core.shape(x)), strides, padding, data_format, dilation_rate, op="depthwise_conv"
+        )
+        x = self._channels_last(x, data_format)
+        channels = core.shape(x)[-1]
+        kernel_shape = core.shape(kernel)
+        check_depthwise_kernel(channels, kernel_shape, len(strides), op="depthwise_conv")
+        kernel = self._np.reshape(kernel, tuple(kernel_shape[:-2]) + (1, channels * kernel_shape[-1]))
+        y = self._conv_channels_last(x, kernel, strides, padding, dilation, channels)
+        return self._restore_format(y, data_format)
+
+    def separable_conv(
+        self,
+        inputs: Tensor,
+        depthwise_kernel: Tensor,
+        pointwise_kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """Depthwise convolution followed by a pointwise (1x1) convolution.
+
+        `depthwise_kernel` is `(*kernel_size, channels, depth_multiplier)` and
+        `pointwise_kernel` is `(*ones, channels * depth_multiplier,
+        out_channels)`. Other arguments as in `conv`.
+        """
+        depthwise = self.depthwise_conv(
+            inputs,
+            depthwise_kernel,
+            strides=strides,
+            padding=padding,
+            data_format=data_format,
+            dilation_rate=dilation_rate,
+        )
+        return self.conv(depthwise, pointwise_kernel, strides=1, padding="valid", data_format=data_format)
+
+    def conv_transpose(
+        self,
+        inputs: Tensor,
+        kernel: Tensor,
+        strides: Any = 1,
+        padding: str = "valid",
+        output_padding: Any = None,
+        data_format: str | None = None,
+        dilation_rate: Any = 1,
+    ) -> Tensor:
+        """Transposed convolution (the gradient of `conv` with respect to its input).
+
+        Args:
+            inputs: `(batch, *spatial, channels)` or channels first.
+            kernel: `(*kernel_size, out_channels, in_channels)`.
+            strides, dilation_rate: int or tuple of ints.
+            padding: "valid" or "same". Each spatial size becomes
+                `(size - 1) * stride + max(k, stride)` ("valid") or
+                `size * stride` ("same"), where `k` is the dilated kernel size.
+            output_padding: None, or int or tuple of ints: the output then has
+                `(size - 1) * stride + k + output_padding` ("valid") or
+                `(size - 1) * stride + k % 2 + output_padding` ("same") elements.
+            data_format: "channels_last" or "channels_first".
+        """
+        core = self.backend.core
+        np_ = self._np
+        x = _float_tensor(self, inputs)
+        kernel = core.cast(core.convert_to_tensor(kernel), core.dtype(x))
+        strides, padding, data_format, dilation = normalize_conv_arguments(
+            len(core.shape(x)), strides, padding, data_format, dilation_rate, op="conv_transpose"
+        )
+        rank = len(strides)
+        output_padding = normalize_output_padding(output_padding, rank)
+        x = self._channels_last(x, data_format)
+        kernel_shape = core.shape(kernel)
+        check_conv_transpose_kernel(core.shape(x)[-1], kernel_shape, rank)
+        # Dilate the input by the strides (zeros between elements), pad, and
+        # convolve with the flipped kernel whose channel axes are swapped.
+        for axis, stride in enumerate(strides, start=1):
+            if stride > 1:
+                x = self._insert_zeros(x, axis, stride)
+        pads = [
+            conv_transpose_padding(k, s, d, padding, None if output_padding is None else p)
+            for k, s, d, p in zip(kernel_shape[:rank], strides, dilation, output_padding or (0,) * rank)
+        ]
+        x = np_.pad(x, [(0, 0)] + [tuple(p) for p in pads] + [(0, 0)])
+        flipped = np_.swapaxes(np_.flip(kernel, axis=tuple(range(rank))), -1, -2)
+        y = self._conv_channels_last(x, flipped, (1,) * rank, "valid", dilation, 1)
+        return self._restore_format(y, data_format)
+
+    def max_pool(
+        self,
+        inputs: Tensor,
+        pool_size: Any,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+    ) -> Tensor:
+        """Maximum over sliding windows of `pool_size` (strides default to `pool_size`).
+
+        Padded positions ("same") never win the maximum.
+        """
+        return self._pool(inputs, pool_size, strides, padding, data_format, "max")
+
+    def average_pool(
+        self,
+        inputs: Tensor,
+        pool_size: Any,
+        strides: Any = None,
+        padding: str = "valid",
+        data_format: str | None = None,
+    ) -> Tensor:
+        """Mean over sliding windows of `pool_size` (strides default to `pool_size`).
+
+        With "same" padding, each window averages only the input elements
+        it covers (padded positions are not counted), as in Keras.
+        """
+        return self._pool(inputs, pool_size, strides, padding, data_format, "average")
+
+    # -- building blocks of the default convolutions ------------------------
+    def _channels_last(self, x: Tensor, data_format: str) -> Tensor:
+        if data_format == "channels_last":
+            return x
+        ndim = len(self.backend.core.shape(x))
+        return self._np.transpose(x, (0,) + tuple(range(2, ndim)) + (1,))
+
+    def _restore_format(self, x: Tensor, data_format: str) -> Tensor:
+        if data_format == "channels_last":
+            return x
+        ndim = len(self.backend.core.shape(x))
+        return self._np.transpose(x, (0, ndim - 1) + tuple(range(1, ndim - 1)))
+
+    def _pad_same(self, x: Tensor, window: tuple, strides: tuple, dilation: tuple, value: float = 0.0) -> Tensor:
+        spatial = self.backend.core.shape(x)[1:-1]
+        pads = [same_padding(n, k, s, d) for n, k, s, d in zip(spatial, window, strides, dilation)]
+        if not any(before or after for before, after in pads):
+            return x
+        return self._np.pad(x, [(0, 0)] + pads + [(0, 0)], constant_values=value)
+
+    def _windows(self, x: Tensor, window: tuple, strides: tuple, dilation: tuple) -> Any:
+        """Yields `(offset, patch)`: the input under each kernel position, for every output."""
+        core = self.backend.core
+        spatial = core.shape(x)[1:-1]
+        out = [conv_output_size(n, k, s, "valid", d) for n, k, s, d in zip(spatial, window, strides, dilation)]
+        for offset in itertools.product(*(range(k) for k in window)):
+            key = tuple(slice(o * d, o * d + (m - 1) * s + 1, s) for o, d, m, s in zip(offset, dilation, out, strides))
+            yield offset, core.getitem(x, (slice(None),) + key + (slice(None),))
+
+    def _conv_channels_last(
+        self, x: Tensor, kernel: Tensor, strides: tuple, padding: str, dilation: tuple, groups: int
+    ) -> Tensor:
+        np_ = self._np
+        core = self.backend.core
+        window = tuple(core.shape(kernel)[:-2])
+        if padding == "same":
+            x = self._pad_same(x, window, strides, dilation)
+        if groups > 1:
+            pieces = zip(np_.split(x, groups, axis=-1), np_.split(kernel, groups, axis=-1))
+            outputs = [self._conv_channels_last(xg, kg, strides, "valid", dilation, 1) for xg, kg in pieces]
+            return np_.concatenate(outputs, axis=-1)
+        result = None
+        for offset, patch in self._windows(x, window, strides, dilation):
+            term = np_.matmul(patch, core.getitem(kernel, offset))
+            result = term if result is None else np_.add(result, term)
+        return result
+
+    def _insert_zeros(self, x: Tensor, axis: int, stride: int) -> Tensor:
+        """Puts `stride - 1` zeros between consecutive elements along `axis`."""
+        np_ = self._np
+        shape = tuple(self.backend.core.shape(x))
+        expanded = np_.expand_dims(x, axis + 1)
+        zeros = np_.zeros(shape[: axis + 1] + (stride - 1,) + shape[axis + 1 :], dtype=self.backend.core.dtype(x))
+        merged = np_.reshape(
+            np_.concatenate([expanded, zeros], axis=axis + 1),
+            shape[:axis] + (shape[axis] * stride,) + shape[axis + 1 :],
+        )
+        key = (slice(None),) * axis + (slice(0, (shape[axis] - 1) * stride + 1),)
+        return self.backend.core.getitem(merged, key)
+
+    def _pool(self, inputs: Tensor, pool_size: Any, strides: Any, padding: str, data_format: Any, mode: str) -> Tensor:
+        import numpy as np
+
+        np_ = self._np
+        core = self.backend.core
+        x = core.convert_to_tensor(inputs)
+        if mode == "average":
+            x = _float_tensor(self, x)
+        ndim = len(core.shape(x))
+        op = "max_pool" if mode == "max" else "average_pool"
+        window, strides, padding, data_format = normalize_pool_arguments(
+            ndim, pool_size, strides, padding, data_format, op=op
+        )
+        x = self._channels_last(x, data_format)
+        ones = (1,) * len(window)
+        spatial = core.shape(x)[1:-1]
+        if padding == "same":
+            fill = -np.inf if mode == "max" else 0.0
+            x = self._pad_same(x, window, strides, ones, value=fill)
+        result = None
+        for _, patch in self._windows(x, window, strides, ones):
+            if result is None:
+                result = patch
+            else:
+                result = np_.maximum(result, patch) if mode == "max" else np_.add(result, patch)
+        if mode == "average":
+            if padding == "same":
+                counts = pool_window_counts(spatial, window, strides)
+                result = np_.divide(
+                    result, core.convert_to_tensor(np.expand_dims(counts, -1), dtype=core.dtype(result))
+                )
+            else:
+                result = np_.divide(result, float(math.prod(window)))
+        return self._restore_format(result, data_format)
+
+
+def _float_tensor(namespace: NNOps, x: Any) -> Tensor:
+    core = namespace.backend.core
+    x = core.convert_to_tensor(x)
+    if "float" not in core.dtype(x):
+        from lamina.backend.config import floatx
+
+        x = core.cast(x, floatx())
+    return x

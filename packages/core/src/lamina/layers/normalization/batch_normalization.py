@@ -83,6 +83,8 @@ class BatchNormalization(Layer):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        if isinstance(axis, (list, tuple)) and len(axis) == 1:
+            axis = axis[0]  # Keras 2 configs store the axis as a one-element list
         if not isinstance(axis, int) or isinstance(axis, bool):
             raise TypeError(
                 "Received an invalid value for `axis`, expected an integer (BatchNormalization normalizes "

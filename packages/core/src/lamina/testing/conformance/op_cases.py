@@ -7,6 +7,7 @@ Adding an op to the contract means adding a case here.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -521,18 +522,372 @@ def _scatter_update(x: np.ndarray, indices: np.ndarray, updates: np.ndarray) -> 
 
 
 def _convolution_cases() -> list[OpCase]:
-    """Convolution and pooling ops (nn namespace)."""
-    return []
+    """Convolution and pooling ops (nn namespace), against loops in `conv_references`.
+
+    Covers 1-3 spatial axes, both data formats, strides, dilations, groups,
+    "same" padding with even kernels and strides (padded at the end), and
+    transposed convolutions with and without `output_padding`.
+    """
+    from lamina.testing.conformance import conv_references as ref
+
+    first = {"data_format": "channels_first"}
+    tolerance = {"rtol": 1e-4, "atol": 1e-4}
+
+    def case(op: str, label: str, makers: tuple, **kwargs: Any) -> OpCase:
+        return OpCase(op, args(*makers), getattr(ref, op), kwargs=kwargs, label=label, **tolerance)
+
+    return [
+        case("conv", "conv1d_valid", (f32(2, 9, 3), f32(3, 3, 4))),
+        case("conv", "conv1d_same_even_kernel_strided", (f32(2, 9, 3), f32(4, 3, 2)), strides=2, padding="same"),
+        case(
+            "conv",
+            "conv1d_dilated_channels_first",
+            (f32(2, 3, 9), f32(3, 3, 2)),
+            padding="same",
+            dilation_rate=2,
+            **first,
+        ),
+        case("conv", "conv2d_valid_strided", (f32(2, 7, 6, 3), f32(3, 3, 3, 4)), strides=(2, 1)),
+        case("conv", "conv2d_same_even", (f32(2, 7, 6, 3), f32(2, 2, 3, 4)), strides=2, padding="same"),
+        case(
+            "conv",
+            "conv2d_dilated_channels_first",
+            (f32(2, 3, 7, 8), f32(3, 2, 3, 4)),
+            padding="same",
+            dilation_rate=(2, 1),
+            **first,
+        ),
+        case("conv", "conv2d_groups", (f32(2, 6, 6, 4), f32(3, 3, 2, 6)), padding="same"),
+        case("conv", "conv3d_valid", (f32(1, 5, 6, 4, 2), f32(2, 3, 2, 2, 3))),
+        case(
+            "conv",
+            "conv3d_same_channels_first",
+            (f32(1, 2, 5, 6, 4), f32(3, 3, 3, 2, 3)),
+            strides=2,
+            padding="same",
+            **first,
+        ),
+        case(
+            "depthwise_conv", "depthwise_conv1d_same_strided", (f32(2, 9, 3), f32(3, 3, 2)), strides=2, padding="same"
+        ),
+        case("depthwise_conv", "depthwise_conv2d_dilated", (f32(2, 7, 7, 3), f32(3, 3, 3, 1)), dilation_rate=2),
+        case(
+            "depthwise_conv",
+            "depthwise_conv2d_channels_first",
+            (f32(2, 3, 6, 5), f32(2, 2, 3, 2)),
+            padding="same",
+            **first,
+        ),
+        case(
+            "separable_conv",
+            "separable_conv2d_same_strided",
+            (f32(2, 7, 6, 3), f32(3, 3, 3, 2), f32(1, 1, 6, 4)),
+            strides=2,
+            padding="same",
+        ),
+        case(
+            "separable_conv", "separable_conv1d_dilated", (f32(2, 10, 3), f32(3, 3, 1), f32(1, 3, 5)), dilation_rate=2
+        ),
+        case("conv_transpose", "conv_transpose1d_valid_strided", (f32(2, 5, 3), f32(3, 4, 3)), strides=2),
+        case(
+            "conv_transpose",
+            "conv_transpose2d_same_strided",
+            (f32(2, 4, 5, 3), f32(3, 3, 2, 3)),
+            strides=2,
+            padding="same",
+        ),
+        case(
+            "conv_transpose",
+            "conv_transpose2d_output_padding_channels_first",
+            (f32(2, 3, 4, 3), f32(4, 3, 2, 3)),
+            strides=2,
+            padding="same",
+            output_padding=1,
+            **first,
+        ),
+        case("conv_transpose", "conv_transpose2d_stride_over_kernel", (f32(2, 3, 4, 2), f32(2, 2, 3, 2)), strides=3),
+        case(
+            "conv_transpose",
+            "conv_transpose3d_dilated",
+            (f32(1, 3, 4, 3, 2), f32(2, 3, 2, 2, 2)),
+            padding="same",
+            dilation_rate=2,
+        ),
+        case("max_pool", "max_pool1d", (f32(2, 9, 3), 2)),
+        case("max_pool", "max_pool2d_same_strided", (f32(2, 7, 6, 3), 3), strides=2, padding="same"),
+        case("max_pool", "max_pool2d_channels_first", (f32(2, 3, 7, 6), (2, 3)), strides=(1, 2), **first),
+        case("max_pool", "max_pool3d_same", (f32(1, 5, 4, 5, 2), 2), padding="same"),
+        case("average_pool", "average_pool1d_same_strided", (f32(2, 9, 3), 3), strides=2, padding="same"),
+        case("average_pool", "average_pool2d", (f32(2, 6, 6, 3), 2)),
+        case(
+            "average_pool",
+            "average_pool2d_same_channels_first",
+            (f32(2, 3, 5, 5), 2),
+            strides=1,
+            padding="same",
+            **first,
+        ),
+        case("average_pool", "average_pool3d_same_strided", (f32(1, 5, 6, 4, 2), 3), strides=2, padding="same"),
+    ]
+
+
+def _scan_step(carry: Any, x: Any) -> tuple:
+    # Operators only, so that the same function runs on NumPy arrays and on
+    # every backend's tensors (eagerly and traced).
+    return carry * 0.5 + x, carry * x
+
+
+def _count_step(carry: Any, x: Any) -> tuple:
+    return carry * 2.0, carry + 1.0
+
+
+def _numpy_scan(f: Callable, init: Any, xs: Any = None, length: int | None = None, reverse: bool = False) -> tuple:
+    n = length if xs is None else len(xs)
+    carry, ys = np.asarray(init), [None] * n
+    for i in reversed(range(n)) if reverse else range(n):
+        carry, ys[i] = f(carry, None if xs is None else xs[i])
+    return carry, np.stack(ys)
+
+
+def _numpy_while(cond: Callable, body: Callable, loop_vars: Any, maximum_iterations: int | None = None) -> Any:
+    is_tuple = isinstance(loop_vars, (list, tuple))
+    values = tuple(np.asarray(v) for v in (loop_vars if is_tuple else (loop_vars,)))
+    iterations = 0
+    while (maximum_iterations is None or iterations < maximum_iterations) and bool(np.asarray(cond(*values))):
+        result = body(*values)
+        values = tuple(np.asarray(v) for v in (result if isinstance(result, (list, tuple)) else (result,)))
+        iterations += 1
+    return values if is_tuple else values[0]
+
+
+def _numpy_fori(lower: int, upper: int, body: Callable, init: Any) -> Any:
+    value = np.asarray(init)
+    for i in range(lower, upper):
+        value = np.asarray(body(np.int32(i), value))
+    return value
+
+
+def _fn(function: Callable) -> Callable:
+    """An argument maker for a function argument (`args` calls plain callables)."""
+    return lambda rng: function
+
+
+def _below(limit: float) -> Callable:
+    def cond(x: Any) -> Any:
+        import lamina.ops
+
+        return lamina.ops.max(x) < limit
+
+    return cond
 
 
 def _control_flow_cases() -> list[OpCase]:
-    """Loops and scans (core namespace)."""
-    return []
+    """Loops and scans (core namespace).
+
+    Structures (nested carries, dict inputs), gradients and compiled loops
+    are checked in `test_control_flow.py`.
+    """
+    return [
+        OpCase("scan", args(_fn(_scan_step), f32(3), f32(5, 3)), _numpy_scan, rtol=1e-5, atol=1e-6),
+        OpCase(
+            "scan",
+            args(_fn(_scan_step), f32(2, 3), f32(4, 2, 3)),
+            _numpy_scan,
+            kwargs={"reverse": True},
+            label="scan_reverse",
+        ),
+        OpCase(
+            "scan",
+            args(_fn(_count_step), f32(3)),
+            _numpy_scan,
+            kwargs={"length": 4},
+            label="scan_length_without_xs",
+        ),
+        OpCase(
+            "while_loop",
+            args(
+                _fn(lambda i, x: i < 4),
+                _fn(lambda i, x: (i + 1, x * 2.0 + 1.0)),
+                lambda rng: (np.array(0, "int32"), f32(3)(rng)),
+            ),
+            _numpy_while,
+            label="while_loop_tuple",
+        ),
+        OpCase(
+            "while_loop",
+            args(_fn(_below(50.0)), _fn(lambda x: x * 2.0), f32(3, low=1.0, high=2.0)),
+            _numpy_while,
+            label="while_loop_single",
+        ),
+        OpCase(
+            "while_loop",
+            args(_fn(_below(1e9)), _fn(lambda x: x * 2.0), f32(3, low=1.0, high=2.0)),
+            _numpy_while,
+            kwargs={"maximum_iterations": 3},
+            label="while_loop_maximum_iterations",
+        ),
+        OpCase(
+            "fori_loop",
+            args(1, 5, _fn(lambda i, x: x * 2.0 + 1.0), f32(3)),
+            _numpy_fori,
+            label="fori_loop",
+        ),
+    ]
 
 
 def _image_cases() -> list[OpCase]:
-    """Image ops (image namespace)."""
-    return []
+    """Image ops (image namespace), against plain NumPy loops."""
+    images = f32(2, 5, 6, 2, low=0.0, high=1.0)
+    rotate = _affine_matrix(angle=0.5, scale=1.2, shift=(0.75, -1.25), height=5, width=6)
+    shift = np.array([[1, 0, -2.5, 0, 1, 1.5, 0, 0], [1, 0, 0.5, 0, 1, -0.5, 0, 0]], "float32")
+    cases = [
+        OpCase("image.resize", args(images, (3, 4)), _resize_bilinear_reference, label="image.resize_down"),
+        OpCase("image.resize", args(images, (8, 9)), _resize_bilinear_reference, label="image.resize_up"),
+        OpCase(
+            "image.resize",
+            args(images, (3, 9)),
+            lambda x, size, interpolation: _resize_nearest_reference(x, size),
+            kwargs={"interpolation": "nearest"},
+            label="image.resize_nearest",
+        ),
+        OpCase(
+            "image.resize",
+            args(lambda rng: rng.integers(0, 256, size=(2, 5, 6, 2)).astype("uint8"), (3, 9)),
+            lambda x, size, interpolation: _resize_nearest_reference(x, size),
+            kwargs={"interpolation": "nearest"},
+            label="image.resize_nearest_uint8",
+        ),
+        OpCase(
+            "image.resize",
+            args(lambda rng: np.transpose(images(rng), (0, 3, 1, 2)), (3, 4)),
+            lambda x, size, data_format: np.transpose(
+                _resize_bilinear_reference(np.transpose(x, (0, 2, 3, 1)), size), (0, 3, 1, 2)
+            ),
+            kwargs={"data_format": "channels_first"},
+            label="image.resize_channels_first",
+        ),
+    ]
+    for fill_mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
+        for interpolation in ("bilinear", "nearest"):
+            for name, matrix in (("rotate", rotate), ("shift", shift)):
+                cases.append(
+                    OpCase(
+                        "image.affine_transform",
+                        args(images, lambda rng, m=matrix: m),
+                        _affine_reference,
+                        kwargs={"interpolation": interpolation, "fill_mode": fill_mode, "fill_value": 0.5},
+                        rtol=1e-4,
+                        atol=1e-5,
+                        label=f"image.affine_transform_{name}_{interpolation}_{fill_mode}",
+                    )
+                )
+    for fill_mode in ("constant", "nearest", "wrap", "mirror", "reflect"):
+        for order in (0, 1):
+            cases.append(
+                OpCase(
+                    "image.map_coordinates",
+                    args(f32(4, 5), f32(2, 3, 7, low=-3.0, high=8.0), order),
+                    lambda x, c, o, fill_mode, fill_value: _map_coordinates_reference(x, c, o, fill_mode, fill_value),
+                    kwargs={"fill_mode": fill_mode, "fill_value": 0.5},
+                    rtol=1e-4,
+                    atol=1e-5,
+                    label=f"image.map_coordinates_{order}_{fill_mode}",
+                )
+            )
+    return cases
+
+
+def _affine_matrix(angle: float, scale: float, shift: tuple, height: int, width: int) -> np.ndarray:
+    """Rotation and zoom about the image centre plus a shift, as two 8-parameter transforms."""
+    rows = []
+    for sign in (1, -1):
+        cos, sin = np.cos(sign * angle) * scale, np.sin(sign * angle) * scale
+        cx, cy = (width - 1) / 2, (height - 1) / 2
+        rows.append(
+            [cos, -sin, shift[0] + cx - cx * cos + cy * sin, sin, cos, shift[1] + cy - cx * sin - cy * cos, 0, 0]
+        )
+    return np.array(rows, "float32")
+
+
+def _resize_bilinear_reference(x: np.ndarray, size: tuple) -> np.ndarray:
+    """Half-pixel bilinear resizing of (batch, height, width, channels), edges clamped."""
+    out = x.astype("float64")
+    for axis, n_out in ((1, size[0]), (2, size[1])):
+        n_in = out.shape[axis]
+        source = np.clip((np.arange(n_out) + 0.5) * n_in / n_out - 0.5, 0, n_in - 1)
+        lower = np.floor(source).astype(int)
+        upper = np.minimum(lower + 1, n_in - 1)
+        frac = (source - lower).reshape([-1 if a == axis else 1 for a in range(4)])
+        out = np.take(out, lower, axis=axis) * (1 - frac) + np.take(out, upper, axis=axis) * frac
+    return out
+
+
+def _resize_nearest_reference(x: np.ndarray, size: tuple) -> np.ndarray:
+    rows = [int((i + 0.5) * x.shape[1] / size[0]) for i in range(size[0])]
+    cols = [int((j + 0.5) * x.shape[2] / size[1]) for j in range(size[1])]
+    return x[:, rows][:, :, cols]
+
+
+def _fixed_index(index: int, size: int, fill_mode: str) -> int | None:
+    """The pixel that `index` reads under `fill_mode` (None: the fill value)."""
+    if 0 <= index < size:
+        return index
+    if fill_mode == "constant":
+        return None
+    if fill_mode == "nearest":
+        return min(max(index, 0), size - 1)
+    if fill_mode == "wrap":
+        return index % size
+    if fill_mode == "mirror":  # d c b | a b c d | c b a
+        period = 2 * (size - 1)
+        index = index % period if period else 0
+        return period - index if index >= size else index
+    period = 2 * size  # reflect: c b a | a b c d | d c b
+    index = index % period
+    return period - 1 - index if index >= size else index
+
+
+def _sample_reference(
+    read: Callable, coordinate: tuple, sizes: tuple, order: int, fill_mode: str, fill: float
+) -> float:
+    nodes = []
+    for c in coordinate:
+        if order == 0:
+            nodes.append([(int(np.sign(c) * np.floor(abs(c) + 0.5)), 1.0)])
+        else:
+            lower = int(np.floor(c))
+            nodes.append([(lower, 1 - (c - lower)), (lower + 1, c - lower)])
+    total = 0.0
+    for combination in itertools.product(*nodes):
+        fixed = [_fixed_index(i, n, fill_mode) for (i, _), n in zip(combination, sizes)]
+        value = fill if any(f is None for f in fixed) else read(*fixed)
+        total += float(np.prod([w for _, w in combination])) * value
+    return total
+
+
+def _affine_reference(
+    images: np.ndarray, transform: np.ndarray, interpolation: str, fill_mode: str, fill_value: float
+) -> np.ndarray:
+    batch, height, width, channels = images.shape
+    out = np.zeros(images.shape)
+    order = 0 if interpolation == "nearest" else 1
+    for b, c, y, x in itertools.product(range(batch), range(channels), range(height), range(width)):
+        a0, a1, a2, b0, b1, b2, _, _ = transform[b].astype("float64")
+        point = (b0 * x + b1 * y + b2, a0 * x + a1 * y + a2)
+        out[b, y, x, c] = _sample_reference(
+            lambda i, j, b=b, c=c: images[b, i, j, c], point, (height, width), order, fill_mode, fill_value
+        )
+    return out.astype("float32")
+
+
+def _map_coordinates_reference(
+    x: np.ndarray, coordinates: np.ndarray, order: int, fill_mode: str, fill_value: float
+) -> np.ndarray:
+    out = np.zeros(coordinates.shape[1:])
+    for index in np.ndindex(*coordinates.shape[1:]):
+        point = tuple(float(coordinates[(axis,) + index]) for axis in range(x.ndim))
+        out[index] = _sample_reference(lambda *i: x[i], point, x.shape, order, fill_mode, fill_value)
+    return out.astype("float32")
 
 
 CASES = _cases() + _convolution_cases() + _control_flow_cases() + _image_cases()

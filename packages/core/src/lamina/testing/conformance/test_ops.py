@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,11 @@ def _to_symbolic(value: Any) -> Any:
     return value
 
 
+def _op(name: str) -> Any:
+    """`lamina.ops.<name>`, including namespaced ops such as "image.resize"."""
+    return functools.reduce(getattr, name.split("."), lamina.ops)
+
+
 def _flat_results(result: Any) -> list:
     if isinstance(result, (list, tuple)):
         return list(result)
@@ -37,7 +43,7 @@ def _flat_results(result: Any) -> list:
 def test_op_matches_numpy(backend: Any, rng: np.random.Generator, case: OpCase) -> None:
     inputs = case.make_args(rng)
     expected = case.reference(*inputs, **case.kwargs)
-    result = getattr(lamina.ops, case.op)(*inputs, **case.kwargs)
+    result = _op(case.op)(*inputs, **case.kwargs)
     for got, want in zip(_flat_results(result), _flat_results(expected)):
         assert lamina.ops.is_tensor(got), f"ops.{case.op} returned {type(got).__name__}, not a {backend.name} tensor"
         got_np = lamina.ops.convert_to_numpy(got)
@@ -68,7 +74,7 @@ def test_op_infers_shape_symbolically(backend: Any, rng: np.random.Generator, ca
     inputs = case.make_args(rng)
     expected = case.reference(*inputs, **case.kwargs)
     symbolic = [_to_symbolic(v) for v in inputs]
-    result = getattr(lamina.ops, case.op)(*symbolic, **case.kwargs)
+    result = _op(case.op)(*symbolic, **case.kwargs)
     for got, want in zip(_flat_results(result), _flat_results(expected)):
         assert isinstance(got, SymbolicTensor), f"ops.{case.op} on symbolic input returned {type(got).__name__}"
         want = np.asarray(want)

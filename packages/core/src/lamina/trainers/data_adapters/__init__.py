@@ -8,6 +8,12 @@ from typing import Any
 from lamina.trainers.data_adapters.array_data_adapter import ArrayDataAdapter as ArrayDataAdapter
 from lamina.trainers.data_adapters.data_adapter import DataAdapter as DataAdapter
 from lamina.trainers.data_adapters.generator_data_adapter import GeneratorDataAdapter as GeneratorDataAdapter
+from lamina.trainers.data_adapters.py_dataset_adapter import PyDatasetAdapter as PyDatasetAdapter
+from lamina.trainers.data_adapters.tf_dataset_adapter import TFDatasetAdapter as TFDatasetAdapter
+from lamina.trainers.data_adapters.tf_dataset_adapter import is_tf_dataset
+from lamina.trainers.data_adapters.torch_data_loader_adapter import TorchDataLoaderAdapter as TorchDataLoaderAdapter
+from lamina.trainers.data_adapters.torch_data_loader_adapter import is_torch_dataloader
+from lamina.utils.py_dataset import PyDataset
 
 
 def _is_array_like(x: Any) -> bool:
@@ -31,15 +37,29 @@ def get_data_adapter(
     shuffle: Any = False,
     class_weight: dict | None = None,
 ) -> DataAdapter:
-    """Picks the adapter for `x` (arrays or generators)."""
+    """Picks the adapter for `x`: arrays, PyDataset, tf.data, torch DataLoader or a generator."""
     if isinstance(x, DataAdapter):
         return x
-    if inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__")):
-        if y is not None or sample_weight is not None:
+    for kind, matches in (
+        ("PyDataset", lambda: isinstance(x, PyDataset)),
+        ("tf.data.Dataset", lambda: is_tf_dataset(x)),
+        ("torch DataLoader", lambda: is_torch_dataloader(x)),
+        ("generator", lambda: inspect.isgenerator(x) or (hasattr(x, "__next__") and hasattr(x, "__iter__"))),
+    ):
+        if not matches():
+            continue
+        _reject_separate_targets(kind, y, sample_weight)
+        if kind == "PyDataset":
+            return PyDatasetAdapter(x, class_weight=class_weight, shuffle=shuffle, steps=steps_per_epoch)
+        if kind == "tf.data.Dataset":
+            return TFDatasetAdapter(x, class_weight=class_weight, steps=steps_per_epoch)
+        if class_weight is not None:
             raise ValueError(
-                "When `x` is a generator, it must yield `(x, y)` or `(x, y, sample_weight)`: "
-                "do not pass `y` or `sample_weight` separately."
+                f"Argument `class_weight` is not supported for {kind} inputs: have the data yield "
+                f"`(x, y, sample_weight)` instead. Received: class_weight={class_weight}"
             )
+        if kind == "torch DataLoader":
+            return TorchDataLoaderAdapter(x, steps=steps_per_epoch)
         return GeneratorDataAdapter(x, steps=steps_per_epoch)
     if _is_array_like(x) or isinstance(x, (list, tuple, dict)):
         return ArrayDataAdapter(
@@ -52,6 +72,16 @@ def get_data_adapter(
             class_weight=class_weight,
         )
     raise ValueError(
-        f"Unrecognized data type: x={type(x).__name__}. Lamina accepts NumPy arrays, "
-        "pandas frames, lists or dicts of arrays, and Python generators."
+        f"Unrecognized data type: x={type(x).__name__}. Lamina accepts NumPy arrays, pandas frames, lists "
+        "or dicts of arrays, Python generators, `lamina.utils.PyDataset`, `tf.data.Dataset` and torch "
+        "`DataLoader`."
     )
+
+
+def _reject_separate_targets(kind: str, y: Any, sample_weight: Any) -> None:
+    for name, value, description in (("y", y, "the targets"), ("sample_weight", sample_weight, "the sample weights")):
+        if value is not None:
+            raise ValueError(
+                f"When providing `x` as a {kind}, `{name}` should not be passed. Instead, {description} "
+                f"should be included as part of the {kind} (batches of `(x, y, sample_weight)`)."
+            )
