@@ -35,7 +35,15 @@ FRAMEWORK_DEPS = {
 # One thread per framework: on 2-core machines torch's default threading is
 # several times slower (and the frameworks fight over the cores).
 TEST_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "1"}
-TEST_DEPS = ["pytest>=7", "scikit-learn>=1.3", "keras>=3.5", "pandas>=1.5"]
+TEST_DEPS = [
+    "pytest>=7",
+    "scikit-learn>=1.3",
+    "keras>=3.5",  # the numerical reference
+    "pandas>=1.5",
+    "tensorboardX>=2.6",  # the TensorBoard callback's event writer
+    "tensorboard>=2.16",  # reads the event files back in tests
+    "matplotlib>=3.7",  # History.plot
+]
 
 
 def install_lamina(session: nox.Session, backends: tuple[str, ...], extra: list[str] = ()) -> None:
@@ -49,6 +57,9 @@ def install_lamina(session: nox.Session, backends: tuple[str, ...], extra: list[
 def tests(session: nox.Session) -> None:
     """The whole test suite and the conformance suite, on all three backends."""
     install_lamina(session, BACKENDS, TEST_DEPS)
+    # Keras 2, to write legacy .h5 files for the loaders' tests. Without its
+    # dependencies: it asks for `tensorflow`, which tensorflow-cpu provides.
+    session.install("--no-deps", "tf_keras~=2.21.0")
     session.run("pytest", "tests", *session.posargs, env=TEST_ENV)
 
 

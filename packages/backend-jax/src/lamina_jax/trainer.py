@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 
 from lamina import tree
 from lamina.backend import StatelessScope
@@ -54,7 +55,20 @@ class JaxStepFunctions(StepFunctions):
         )
 
     def _read_state(self) -> tuple:
-        return tuple([v.value for v in group] for group in self._groups())
+        # Two variables may hold the same array (e.g. weights set from their EMA
+        # copies); donated buffers must be distinct, so repeats are copied.
+        seen: set[int] = set()
+        state = []
+        for group in self._groups():
+            values = []
+            for variable in group:
+                value = variable.value
+                if id(value) in seen:
+                    value = jnp.array(value, copy=True)
+                seen.add(id(value))
+                values.append(value)
+            state.append(values)
+        return tuple(state)
 
     def begin_epoch(self) -> None:
         self._state = self._read_state()
@@ -96,14 +110,17 @@ class JaxStepFunctions(StepFunctions):
                 loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
             if layer_module._LOSSES_IN_USE[0]:
                 model._clear_losses()
-            return loss, (
+            # Gradients of the scaled loss (`loss_scale_factor`); logs show the loss itself.
+            scaled = model.optimizer.scale_loss(loss) if model.optimizer is not None else loss
+            return scaled, (
                 y_pred,
                 _updated(scope, non_trainable_vars, non_trainable_values),
                 _updated(scope, metric_vars, metric_values_),
+                loss,
             )
 
         grad_fn = jax.value_and_grad(loss_fn, has_aux=True)
-        (loss, (y_pred, non_trainable, metric_values)), grads = grad_fn(trainable, non_trainable, metric_values)
+        (_, (y_pred, non_trainable, metric_values, loss)), grads = grad_fn(trainable, non_trainable, metric_values)
         if model.optimizer is not None and trainable:
             trainable, optimizer_values = model.optimizer.stateless_apply(optimizer_values, grads, trainable)
         mapping = list(zip(metric_vars, metric_values))

@@ -133,8 +133,10 @@ class TensorFlowStepFunctions(StepFunctions):
                 tape.watch([variable.value for variable in trainable])
             y_pred = model(x, training=True)
             loss = model.compute_loss(x=x, y=y, y_pred=y_pred, sample_weight=sample_weight, training=True)
+            # Gradients of the scaled loss (`loss_scale_factor`); logs show the loss itself.
+            scaled = model.optimizer.scale_loss(loss) if step else loss
         if step:
-            grads = tape.gradient(loss, [variable.value for variable in trainable])
+            grads = tape.gradient(scaled, [variable.value for variable in trainable])
             model.optimizer.apply(grads, trainable)
         if model._loss_tracker is not None:
             model._loss_tracker.update_state(loss, sample_weight=_batch_size(x))

@@ -163,7 +163,8 @@ class TorchStepFunctions(StepFunctions):
         if optimizer is not None:
             trainable = self._trainable_variables()
             if trainable:
-                grads = gradients(loss, trainable)
+                # Gradients of the scaled loss (`loss_scale_factor`); logs show the loss itself.
+                grads = gradients(optimizer.scale_loss(loss), trainable)
                 with torch.no_grad():
                     optimizer.apply(grads, trainable)
         with torch.no_grad():

@@ -79,6 +79,11 @@ def upgrade_training_config(config: dict) -> dict:
     if isinstance(optimizer, dict) and isinstance(optimizer.get("config"), dict):
         for key in _LEGACY_OPTIMIZER_KEYS:
             optimizer["config"].pop(key, None)
+        # tf.keras 2.11+ registers its built-in optimizers as "Custom>Adam".
+        class_name = optimizer.get("class_name", "")
+        if isinstance(class_name, str) and class_name.startswith("Custom>"):
+            optimizer["class_name"] = class_name.split(">", 1)[1]
+            optimizer.setdefault("module", "keras.optimizers")
     return {
         "optimizer": optimizer or "rmsprop",
         "loss": config.get("loss"),

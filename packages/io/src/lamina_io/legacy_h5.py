@@ -170,12 +170,22 @@ class LegacyH5Format:
                 handle.attrs["backend"] = model.backend.name.encode()
                 handle.attrs["keras_version"] = f"lamina-{lamina_version}".encode()
                 if compile_config:
+                    optimizer = compile_config.get("optimizer") or {}
+                    # The layout Keras writes (optimizer as {"class_name", "config"} only).
                     training = {
-                        "optimizer_config": compile_config.get("optimizer"),
                         "loss": compile_config.get("loss"),
-                        "metrics": compile_config.get("metrics"),
                         "loss_weights": compile_config.get("loss_weights"),
+                        "metrics": compile_config.get("metrics"),
                         "weighted_metrics": compile_config.get("weighted_metrics"),
+                        "run_eagerly": compile_config.get("run_eagerly", False),
+                        "steps_per_execution": compile_config.get("steps_per_execution", 1),
+                        "jit_compile": compile_config.get("jit_compile", "auto"),
+                        "optimizer_config": {
+                            "class_name": optimizer.get("class_name"),
+                            "config": optimizer.get("config"),
+                        }
+                        if isinstance(optimizer, dict)
+                        else optimizer,
                     }
                     handle.attrs["training_config"] = json.dumps(training).encode()
                 self._write_weights(handle.create_group("model_weights"), model)

@@ -115,5 +115,10 @@ class MeanMetricWrapper(Mean):
         if "fn" in config:
             from lamina.saving.serialization import deserialize_keras_object
 
-            config["fn"] = deserialize_keras_object(config["fn"])
+            fn = deserialize_keras_object(config["fn"])
+            if isinstance(fn, str):  # a function name, as Keras 2 files store it
+                from lamina import metrics
+
+                fn = metrics.get(fn)
+            config["fn"] = fn
         return cls(**config)

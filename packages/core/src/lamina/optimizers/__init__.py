@@ -4,25 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
+from lamina.optimizers import schedules as schedules
+from lamina.optimizers.adadelta import Adadelta as Adadelta
+from lamina.optimizers.adafactor import Adafactor as Adafactor
+from lamina.optimizers.adagrad import Adagrad as Adagrad
 from lamina.optimizers.adam import Adam as Adam
 from lamina.optimizers.adam import AdamW as AdamW
+from lamina.optimizers.adamax import Adamax as Adamax
+from lamina.optimizers.ftrl import Ftrl as Ftrl
+from lamina.optimizers.lamb import Lamb as Lamb
+from lamina.optimizers.lion import Lion as Lion
+from lamina.optimizers.nadam import Nadam as Nadam
 from lamina.optimizers.optimizer import Optimizer as Optimizer
 from lamina.optimizers.rmsprop import RMSprop as RMSprop
 from lamina.optimizers.sgd import SGD as SGD
 
-ALL_OBJECTS: dict[str, Any] = {
-    "Optimizer": Optimizer,
-    "SGD": SGD,
-    "Adam": Adam,
-    "AdamW": AdamW,
-    "RMSprop": RMSprop,
-    "sgd": SGD,
-    "adam": Adam,
-    "adamw": AdamW,
-    "rmsprop": RMSprop,
-}
+_CLASSES = [Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Adafactor, Ftrl, Lamb]
 
-__all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "get", "serialize", "deserialize"]
+# By class name and, as Keras's `get`, by lower-case name ("adamw", "rmsprop").
+ALL_OBJECTS: dict[str, Any] = {cls.__name__: cls for cls in _CLASSES}
+ALL_OBJECTS.update({cls.__name__.lower(): cls for cls in _CLASSES if cls is not Optimizer})
+
+__all__ = [cls.__name__ for cls in _CLASSES] + ["schedules", "get", "serialize", "deserialize"]
 
 
 def get(identifier: Any) -> Optimizer:

@@ -427,6 +427,9 @@ class Trainer:
                     callback_list.on_epoch_end(epoch, epoch_logs)
                     if self.stop_training:
                         break
+                if self.optimizer is not None:
+                    # EMA weights (use_ema without an overwrite frequency) go into the model now.
+                    self.optimizer.finalize_variable_values(self.trainable_variables)
                 callback_list.on_train_end(epoch_logs)
         self.history = history
         return history
