@@ -1,5 +1,6 @@
 """Sessions: `tests` (the whole suite on every backend), per-backend tests,
-`quickstart`, `lint`, `bench`.
+`quickstart`, `lint`, `bench`, `plugin-kit` (the example plugins, installed
+as a user would).
 
 Lamina's own distributions install from their folders with `--no-deps`;
 their dependencies come from the lists below, pinned by constraints.txt
@@ -9,6 +10,9 @@ their dependencies come from the lists below, pinned by constraints.txt
 from __future__ import annotations
 
 import os
+import shutil
+import sys
+from pathlib import Path
 
 import nox
 
@@ -43,6 +47,10 @@ TEST_DEPS = [
     "tensorboardX>=2.6",  # the TensorBoard callback's event writer
     "tensorboard>=2.16",  # reads the event files back in tests
     "matplotlib>=3.7",  # History.plot
+    "onnx>=1.16",  # export: format="onnx" and its checks
+    "onnxruntime>=1.18",
+    "onnxscript>=0.2",  # torch.onnx's exporter
+    "tf2onnx>=1.16",  # ONNX from TensorFlow models
 ]
 
 
@@ -97,3 +105,52 @@ def bench(session: nox.Session) -> None:
     """Side-by-side benchmark: Lamina vs native loops vs Keras 3 (see benchmarks/)."""
     install_lamina(session, BACKENDS, ["keras>=3.5", "scikit-learn>=1.3"])
     session.run("python", "benchmarks/run.py", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+
+
+# The example third-party plugins (see docs/plugins.md).
+PLUGIN_KIT = {
+    "numpy": "examples/plugins/lamina-numpy",
+    "layers": "examples/plugins/lamina-example-layers",
+}
+
+
+@nox.session(name="plugin-kit")
+def plugin_kit(session: nox.Session) -> None:
+    """The example plugins as a stranger meets them, in two environments.
+
+    (a) This session's environment (lamina, lamina-io, lamina-torch): train a
+    small model on torch and save it with its predictions. (b) A fresh
+    environment with only lamina, lamina-io and lamina-numpy, each a plain
+    `pip install` of its folder: load the model on NumPy and compare, run
+    `lamina conformance numpy` and `lamina plugins`; then install the layer
+    pack, save and load a model by name, uninstall it, and check that loading
+    names the missing package.
+    """
+    kit = Path(session.create_tmp()).resolve() / "kit"
+    shutil.rmtree(kit, ignore_errors=True)
+    kit.mkdir(parents=True)
+    env = {**TEST_ENV, "LAMINA_PLUGIN_KIT": "1", "LAMINA_PLUGIN_KIT_DIR": str(kit)}
+
+    install_lamina(session, ("torch",))
+    session.run("python", "tests/plugin_kit/train_reference.py", str(kit), env={**env, "LAMINA_BACKEND": "torch"})
+
+    # A second environment, made the way nox makes its own (virtualenv).
+    venv = Path(".nox", "plugin-kit-numpy").resolve()
+    session.run(sys.executable, "-m", "virtualenv", "--clear", "--quiet", str(venv), external=True)
+    python = str(venv / "bin" / "python")
+    pip = (python, "-m", "pip", "install", "--quiet", *CONSTRAINTS)
+    session.run(*pip, PACKAGES["core"], PACKAGES["io"], PLUGIN_KIT["numpy"], "pytest>=7", external=True)
+    numpy_env = {**env, "LAMINA_BACKEND": "numpy"}
+    pytest = (python, "-m", "pytest", "-rs", *session.posargs)
+    session.run(
+        *pytest,
+        "tests/plugin_kit/test_plugin_kit_numpy_backend.py",
+        "tests/plugin_kit/test_plugin_kit_missing_plugin_error.py",
+        "tests/plugin_kit/test_plugin_kit_docs.py",
+        env=numpy_env,
+        external=True,
+    )
+    session.run(*pip, PLUGIN_KIT["layers"], external=True)
+    session.run(*pytest, "tests/plugin_kit/test_plugin_kit_layer_pack.py", env=numpy_env, external=True)
+    session.run(python, "-m", "pip", "uninstall", "--yes", "lamina-example-layers", external=True)
+    session.run(*pytest, "tests/plugin_kit/test_plugin_kit_layer_pack_missing.py", env=numpy_env, external=True)

@@ -72,9 +72,15 @@ def reload_plugins() -> list[warnings.WarningMessage]:
 
 def test_installed_backends_are_listed() -> None:
     names = {info.name: info for info in lamina.plugins.get_plugins()}
-    for dist, backend in (("lamina-jax", "jax"), ("lamina-torch", "torch"), ("lamina-tensorflow", "tensorflow")):
+    expected = {
+        "lamina-jax": ("jax", {"jax", "jax2tf"}),
+        "lamina-torch": ("torch", {"torch", "onnx"}),
+        "lamina-tensorflow": ("tensorflow", {"tf_saved_model", "tf2onnx"}),
+    }
+    for dist, (backend, exporters) in expected.items():
         assert dist in names, f"{dist} not found among {sorted(names)}"
-        assert names[dist].registered == {"backends": [backend]}
+        assert names[dist].registered["backends"] == [backend]
+        assert set(names[dist].registered["exporters"]) == exporters
         assert names[dist].ok and names[dist].version
 
 

@@ -127,7 +127,8 @@ def _shape(shape: Any) -> tuple:
         return (int(shape),)
     if isinstance(shape, Tensor):
         return tuple(shape.tolist())
-    return tuple(int(d) for d in shape)
+    # Symbolic sizes (torch.export's dynamic batch) must stay symbolic.
+    return tuple(d if isinstance(d, torch.SymInt) else int(d) for d in shape)
 
 
 def _scalar(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""The `lamina` command: `info`, `plugins`, `conformance`."""
+"""The `lamina` command: `info`, `plugins`, `summary`, `convert`, `export`, `conformance`."""
 
 from __future__ import annotations
 
@@ -200,6 +200,49 @@ def convert(source: str, target: str, weights: str | None, overwrite: bool) -> N
     except (ValueError, TypeError, OSError) as error:
         raise click.ClickException(str(error)) from None
     console.print(f"Wrote {target} ({model.name}, {model.count_params():,} parameters).")
+
+
+def _export_backend(format_name: str, requested: str | None) -> str:
+    """The backend to load a model on for `lamina export`: the requested one, else
+    the active one if it can produce the format, else the first installed one that can."""
+    from lamina.backend import registry as backend_registry
+    from lamina.backend import selection
+    from lamina.export import registry
+
+    if requested:
+        return requested
+    active = selection.default_backend_name()
+    candidates = [active] + [name for name in backend_registry.installed_backends() if name != active]
+    for name in candidates:
+        try:
+            registry.find_exporter(format_name, name)
+        except ValueError:
+            continue
+        return name
+    return active
+
+
+@main.command(name="export")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--format", "format_name", required=True, help="tf_saved_model, torch, jax, onnx, ...")
+@click.option("--output", "-o", required=True, type=click.Path(), help="Where to write the artifact.")
+@click.option("--backend", default=None, help="Backend to load the model on (default: one that can export FORMAT).")
+@click.option("--weights", type=click.Path(exists=True, dir_okay=False), help="Weights for a JSON/YAML PATH.")
+def export_command(path: str, format_name: str, output: str, backend: str | None, weights: str | None) -> None:
+    """Export a saved model (.keras, or .json/.yaml with --weights) to a deployable artifact."""
+    from lamina.backend import registry as backend_registry
+    from lamina.backend import state
+
+    if path.endswith(_CONFIG_ENDINGS) and not weights:
+        raise click.ClickException(f"{path} holds an architecture but no weights. Pass --weights W.weights.h5.")
+    try:
+        name = _export_backend(format_name, backend)
+        with state.backend_scope(backend_registry.get_backend(name)):
+            model = _load_any(path, weights)
+            model.export(output, format=format_name, verbose=False)
+    except (ValueError, TypeError, OSError) as error:
+        raise click.ClickException(str(error)) from None
+    console.print(escape(f"Wrote {output} ({format_name} from the {name} backend, model {model.name})."))
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

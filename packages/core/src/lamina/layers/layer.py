@@ -704,7 +704,10 @@ class Layer(Operation):
                 validated = self._validated_shape
                 if shape is None or validated is None or validated[0] is not self.input_spec or validated[1] != shape:
                     assert_input_compatibility(self.input_spec, first, self.name)
-                    self._validated_shape = (self.input_spec, shape)
+                    # Only concrete shapes are remembered: symbolic sizes (torch.export,
+                    # tracing) compare equal to numbers they must not be fixed to.
+                    if all(type(d) is int for d in shape):
+                        self._validated_shape = (self.input_spec, shape)
             kwargs = self._resolve_call_kwargs(kwargs, context, outermost)
             previous_mask = None
             if masking.IN_USE[0] and args:

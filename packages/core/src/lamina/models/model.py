@@ -227,6 +227,28 @@ class Model(Trainer, Layer):
         entry = format_for_path(filepath, "load weights from")
         entry.load()().load_weights(self, filepath, skip_mismatch=skip_mismatch, **kwargs)
 
+    def export(
+        self,
+        filepath: str | os.PathLike,
+        format: str = "tf_saved_model",  # noqa: A002 - Keras's argument name
+        verbose: bool | None = None,
+        input_signature: Any = None,
+        **kwargs: Any,
+    ) -> None:
+        """Exports the inference call (`training=False`) to a deployable artifact.
+
+        Formats: "tf_saved_model" (tensorflow, jax), "torch" (torch), "jax"
+        (jax), "onnx" (torch, tensorflow); see `lamina.export.export_model`.
+
+        Example:
+            ```python
+            model.export("model.onnx", format="onnx")
+            ```
+        """
+        from lamina.export import export_model
+
+        export_model(self, filepath, format=format, verbose=verbose, input_signature=input_signature, **kwargs)
+
     def get_config(self) -> dict:
         config = Layer.get_config(self)
         if self._auto_config is None and type(self).__init__ is not Model.__init__:

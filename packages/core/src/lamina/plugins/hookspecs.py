@@ -28,7 +28,7 @@ def register_formats(register: Callable) -> None:
 
 @hookspec
 def register_exporters(register: Callable) -> None:
-    """Register export formats: `register(name, "pkg.module:ExporterClass", backends=("torch",))`."""
+    """Register exporters: `register(name, "pkg.module:ExporterClass", backends=("torch",), format="onnx", requires=(...), install="pip ...")`."""
 
 
 @hookspec

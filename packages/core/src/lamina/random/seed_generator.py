@@ -14,10 +14,18 @@ import numpy as np
 
 from lamina.backend import naming, state
 
+# Lamina's own generator of default seeds: seeded by `set_random_seed`, and not
+# disturbed by libraries that draw from Python's global `random` on import.
+_DEFAULT_SEEDS = python_random.Random()
+
 
 def make_default_seed() -> int:
-    """A seed drawn from Python's `random` (set by `lamina.utils.set_random_seed`)."""
-    return python_random.randint(1, int(1e9))
+    """A seed for unseeded initializers and generators (see `lamina.utils.set_random_seed`)."""
+    return _DEFAULT_SEEDS.randint(1, int(1e9))
+
+
+def seed_default_seeds(seed: int) -> None:
+    _DEFAULT_SEEDS.seed(seed)
 
 
 class SeedGenerator:

@@ -9,6 +9,7 @@ It never imports a module named in a file.
 from __future__ import annotations
 
 import importlib
+import importlib.metadata
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -101,7 +102,59 @@ def get_registered_object(name: str, custom_objects: dict | None = None, module_
         return _REGISTERED[name]
     if module_objects and name in module_objects:
         return module_objects[name]
+    if ">" in name:
+        # Plugins register their objects when first loaded; a file may be read
+        # before anything else has loaded them.
+        from lamina.plugins import manager
+
+        manager.ensure_loaded()
+        return _REGISTERED.get(name)
     return None
+
+
+def _distribution(plugin: str) -> str | None:
+    """The installed distribution named by plugin name `plugin`, or None."""
+    # A distribution with several entry points shows as "dist:entry_point".
+    name = plugin.split(":", 1)[0]
+    try:
+        importlib.metadata.distribution(name)
+    except (importlib.metadata.PackageNotFoundError, ValueError):
+        return None
+    return name
+
+
+def get_registering_plugin(obj: Any) -> str | None:
+    """The distribution of the installed plugin that registered `obj`, or None.
+
+    None for built-ins, objects registered by user code, and plugins
+    registered at run time without a distribution. Saving records it in the
+    config (key "lamina_plugin") so that loading without the plugin can name
+    the package to install.
+    """
+    key = _NAMES.get(obj)
+    plugin = _PLUGINS.get(key) if key is not None else None
+    return _distribution(plugin) if plugin else None
+
+
+def missing_plugin_message(name: str, plugin: str) -> str:
+    """Explains why `name`, provided by the plugin distribution `plugin`, cannot be found."""
+    from lamina.plugins import manager
+
+    found = {info.name.split(":", 1)[0]: info for info in manager.get_plugins()}
+    info = found.get(plugin)
+    if info is None:
+        return (
+            f'This file uses "{name}" from the Lamina plugin "{plugin}", which is not installed: pip install {plugin}'
+        )
+    if not info.ok:
+        return (
+            f'This file uses "{name}" from the Lamina plugin "{plugin}" (version {info.version}), which is '
+            f"installed but failed to load: {info.error}. Run `lamina plugins` for details."
+        )
+    return (
+        f'This file uses "{name}" from the Lamina plugin "{plugin}", but the installed version '
+        f"({info.version}) does not register it. Upgrade the plugin: pip install --upgrade {plugin}"
+    )
 
 
 # Where Keras's `{"module": "builtins", "class_name": "function"}` configs may point.

@@ -5,6 +5,11 @@
 and models) that Keras 3 writes too, so configs move between the two.
 `deserialize_keras_object` resolves classes only through
 `lamina.saving.object_registry`: nothing named in a config is imported.
+
+Objects registered by an installed plugin also record the plugin's
+distribution (`"lamina_plugin": "lamina-example-layers"`, a key Keras
+ignores), so that loading where the plugin is missing names the package to
+install instead of failing with "Could not locate class".
 """
 
 from __future__ import annotations
@@ -63,6 +68,18 @@ def _public_module(obj: Any) -> str:
     return module
 
 
+def _with_plugin(config: dict, obj: Any) -> dict:
+    """Adds "lamina_plugin" (the distribution that registered `obj`) to `config`.
+
+    Keras ignores the key; Lamina reads it to name the package to install
+    when a file is loaded where that plugin is missing.
+    """
+    plugin = object_registry.get_registering_plugin(obj)
+    if plugin:
+        config["lamina_plugin"] = plugin
+    return config
+
+
 def serialize_keras_object(obj: Any) -> Any:
     """Returns a JSON-compatible config describing `obj`."""
     if obj is None or isinstance(obj, (bool, int, float, str)):
@@ -81,19 +98,25 @@ def serialize_keras_object(obj: Any) -> Any:
     registered = object_registry.get_registered_name(obj)
     is_registered = ">" in registered
     if isinstance(obj, (types.FunctionType, types.BuiltinFunctionType)):
-        return {
-            "module": _public_module(obj),
-            "class_name": "function",
-            "config": obj.__name__,
-            "registered_name": registered if is_registered else obj.__name__,
-        }
+        return _with_plugin(
+            {
+                "module": _public_module(obj),
+                "class_name": "function",
+                "config": obj.__name__,
+                "registered_name": registered if is_registered else obj.__name__,
+            },
+            obj,
+        )
     if isinstance(obj, type):
-        return {
-            "module": _public_module(obj),
-            "class_name": "__typespec__",
-            "config": obj.__name__,
-            "registered_name": registered if is_registered else None,
-        }
+        return _with_plugin(
+            {
+                "module": _public_module(obj),
+                "class_name": "__typespec__",
+                "config": obj.__name__,
+                "registered_name": registered if is_registered else None,
+            },
+            obj,
+        )
     if not hasattr(obj, "get_config"):
         raise TypeError(
             f"Cannot serialize {obj!r}: it is not a Lamina object and has no "
@@ -109,6 +132,7 @@ def serialize_keras_object(obj: Any) -> Any:
         "config": serialize_keras_object(obj.get_config()),
         "registered_name": type_registered if ">" in type_registered else None,
     }
+    _with_plugin(config, cls)
     build_config = getattr(obj, "get_build_config", None)
     if build_config is not None:
         built = build_config()
@@ -190,6 +214,9 @@ def deserialize_keras_object(
     if class_name == "__tensor__":
         return np.array(inner["value"], dtype=inner["dtype"])
     target = _resolve(config, module_objects, custom_objects)
+    if target is None and config.get("lamina_plugin"):
+        name = config.get("registered_name") or (inner if class_name in ("function", "__typespec__") else class_name)
+        raise TypeError(object_registry.missing_plugin_message(str(name), str(config["lamina_plugin"])))
     if target is None:
         raise TypeError(
             f"Could not locate {'function' if class_name == 'function' else 'class'} "

@@ -22,6 +22,7 @@ def set_random_seed(seed: int) -> None:
         raise ValueError(f"Expected `seed` argument to be an integer. Received: seed={seed!r}")
     random.seed(int(seed))
     np.random.seed(int(seed) % (2**32))
-    from lamina.random.seed_generator import reset_global_seed_generators
+    from lamina.random.seed_generator import reset_global_seed_generators, seed_default_seeds
 
+    seed_default_seeds(int(seed))
     reset_global_seed_generators()
