@@ -1,6 +1,6 @@
 """Sessions: `tests` (the whole suite on every backend), per-backend tests,
 `quickstart`, `lint`, `bench`, `plugin-kit` (the example plugins, installed
-as a user would).
+as a user would), `docs` (builds the documentation site).
 
 Lamina's own distributions install from their folders with `--no-deps`;
 their dependencies come from the lists below, pinned by constraints.txt
@@ -47,6 +47,7 @@ TEST_DEPS = [
     "tensorboardX>=2.6",  # the TensorBoard callback's event writer
     "tensorboard>=2.16",  # reads the event files back in tests
     "matplotlib>=3.7",  # History.plot
+    "pydot>=3",  # plot_model (the `dot` program comes from the system's graphviz)
     "onnx>=1.16",  # export: format="onnx" and its checks
     "onnxruntime>=1.18",
     "onnxscript>=0.2",  # torch.onnx's exporter
@@ -154,3 +155,18 @@ def plugin_kit(session: nox.Session) -> None:
     session.run(*pytest, "tests/plugin_kit/test_plugin_kit_layer_pack.py", env=numpy_env, external=True)
     session.run(python, "-m", "pip", "uninstall", "--yes", "lamina-example-layers", external=True)
     session.run(*pytest, "tests/plugin_kit/test_plugin_kit_layer_pack_missing.py", env=numpy_env, external=True)
+
+
+@nox.session
+def docs(session: nox.Session) -> None:
+    """Build the documentation site (mkdocs.yml, docs/) with warnings as errors.
+
+    Also checks the site's structure (every page in the navigation, images
+    present). The pages' examples run in the `tests` session
+    (tests/docs/test_docs.py); `LAMINA_DOCS_ALL_BACKENDS=1 python -m nox -s
+    tests -- tests/docs` runs each page on every backend.
+    """
+    install_lamina(session, (), ["mkdocs>=1.6", "pytest>=7"])
+    site = Path(session.create_tmp()).resolve() / "site"
+    session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", str(site))
+    session.run("pytest", "tests/docs/test_docs_site.py", *session.posargs, env=TEST_ENV)

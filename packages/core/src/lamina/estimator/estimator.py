@@ -27,6 +27,17 @@ _MANY_EPOCHS = 2**31 - 1
 _STEP = re.compile(r"ckpt-(\d+)\.keras$")
 
 
+def _is_endless(data: Any) -> bool:
+    """True for a tf.data.Dataset of infinite cardinality (`dataset.repeat()`)."""
+    cardinality = getattr(data, "cardinality", None)
+    if cardinality is None or not callable(cardinality):
+        return False
+    try:
+        return int(cardinality()) == -1  # tf.data.INFINITE_CARDINALITY
+    except (TypeError, ValueError):
+        return False
+
+
 def _positive_int_or_none(name: str, value: Any) -> int | None:
     if value is None:
         return None
@@ -246,6 +257,9 @@ class Estimator:
                     y,
                     sample_weight=sample_weight,
                     batch_size=self._batch_size,
+                    # An endless dataset (`dataset.repeat()`, the usual TF input_fn)
+                    # needs a length: the whole train call is then one epoch.
+                    steps_per_epoch=target - start if target is not None and _is_endless(x) else None,
                     epochs=_MANY_EPOCHS,
                     verbose=0,
                     shuffle=False,

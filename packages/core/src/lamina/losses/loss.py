@@ -60,7 +60,9 @@ def _element_count(values: Any) -> Any:
 def reduce_values(values: Any, sample_weight: Any = None, reduction: Any = "sum_over_batch_size") -> Any:
     """Reduces (already weighted) `values`; "mean_with_sample_weight" divides by the sum of weights."""
     shape = tuple(ops.shape(values))
-    if reduction in ("none", None) or shape == () or shape == (0,):
+    # Compare only static sizes: inside a compiled step a dimension may be a tensor.
+    empty = len(shape) == 1 and isinstance(shape[0], int) and shape[0] == 0
+    if reduction in ("none", None) or len(shape) == 0 or empty:
         return values
     total = ops.sum(values)
     if reduction == "sum":

@@ -24,7 +24,7 @@ def clone_model(
         clone_function: `fn(layer) -> layer` applied to each layer's copy; by
             default each layer is rebuilt from its config.
         backend: name of the backend to create the clone on (default: the
-            model's own). With a different backend, the weights are copied too,
+            model's own). With `backend=`, the weights are copied too,
             so the clone computes the same function on the new backend.
 
     Example:
@@ -58,6 +58,7 @@ def clone_model(
             clone = deserialize_keras_object(config)
         if not clone.built and model.built and getattr(model, "_call_input_spec", None) is not None:
             clone(model._call_input_spec)
-    if backend is not None and target is not model.backend and model.built:
+    if backend is not None and model.built:
+        # Moving a model (even "to" its own backend) keeps what it learned.
         clone.set_weights(model.get_weights())
     return clone

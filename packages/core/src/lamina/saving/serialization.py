@@ -174,7 +174,17 @@ def _resolve(config: dict, module_objects: dict | None, custom_objects: dict | N
         exported = getattr(namespace, "__all__", None)
         if exported is None or short in exported:
             return getattr(namespace, short, None)
-    if module is None and isinstance(short, str) and class_name not in ("function", "__typespec__"):
+    if (
+        (module is None or module.startswith("keras.src."))
+        and isinstance(short, str)
+        and class_name
+        not in (
+            "function",
+            "__typespec__",
+        )
+    ):
+        # Keras 2 configs name classes without a module; Keras 3 files saved on torch
+        # name internal modules (keras.src.backend.torch.optimizers.torch_adam).
         # Keras 2 configs name classes without a module: look in Lamina's public namespaces.
         return object_registry.builtin_class(short)
     return None
