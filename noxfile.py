@@ -170,3 +170,13 @@ def docs(session: nox.Session) -> None:
     site = Path(session.create_tmp()).resolve() / "site"
     session.run("mkdocs", "build", "--strict", "--clean", "--site-dir", str(site))
     session.run("pytest", "tests/docs/test_docs_site.py", *session.posargs, env=TEST_ENV)
+
+
+@nox.session(name="layer-table")
+def layer_table(session: nox.Session) -> None:
+    """Regenerates docs/layers.md: each layer against Keras 3 on each backend."""
+    install_lamina(session, BACKENDS, TEST_DEPS)
+    records = Path(session.create_tmp()).resolve() / "comparisons.jsonl"
+    records.unlink(missing_ok=True)
+    session.run("pytest", "tests/layers", "-q", env={**TEST_ENV, "LAMINA_LAYER_TABLE": str(records)})
+    session.run("python", "tools/layer_table.py", str(records))

@@ -21,13 +21,20 @@ sys.path.insert(0, os.path.dirname(__file__))
 import estimator_models as em  # noqa: E402
 
 
-def assert_same_weights(got: lamina.Model, want: lamina.Model) -> None:
+def assert_same_weights(got: lamina.Model, want: lamina.Model, *, exact_state: bool = True) -> None:
+    """Weights and optimizer slots within 1e-6; Dropout seeds and BN statistics exact.
+    Without `exact_state`, weights and state within a relative 1e-5 and the optimizer's
+    squared-gradient slots within 1e-4 (they square reordering noise)."""
+    rtol = 0 if exact_state else 1e-5
     for a, b in zip(got.get_weights(), want.get_weights()):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-6)
+        np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-6)
     for a, b in zip(got.non_trainable_variables, want.non_trainable_variables):
-        np.testing.assert_array_equal(a.numpy(), b.numpy())  # Dropout's random state, BN statistics
+        if exact_state:
+            np.testing.assert_array_equal(a.numpy(), b.numpy())
+        else:
+            np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=rtol, atol=1e-6)
     for a, b in zip(got.optimizer.variables, want.optimizer.variables):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=0, atol=1e-6)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=rtol and 1e-4, atol=1e-6)
 
 
 def uninterrupted(tmp_path: Path) -> lamina.estimator.Estimator:
@@ -231,3 +238,23 @@ def test_distribution_needs_lamina_distribution(backend: Any, tmp_path: Path) ->
     x, y = em.data()
     estimator.train(lambda: (x, y), steps=2)
     assert Strategy.entered >= 1
+
+
+def test_training_under_a_distribution_matches_plain_training(backend: Any, tmp_path: Path) -> None:
+    """`distribution=` runs train/evaluate in its scope (one device here: same numbers)."""
+    x, y = em.data()
+    plain = uninterrupted(tmp_path)
+    model = em.make_model()
+    distributed = model_to_estimator(
+        model,
+        model_dir=str(tmp_path / "distributed"),
+        config=em.config(),
+        batch_size=em.BATCH_SIZE,
+        distribution=lamina.distribution.DataParallel(),
+    )
+    distributed.train(lambda: (x, y), max_steps=em.MAX_STEPS)
+    # tf.distribute's replica context reorders a few float sums (relative 1e-7 apart).
+    assert_same_weights(distributed.model, plain.model, exact_state=False)
+    assert distributed.evaluate(lambda: (x, y))["loss"] == pytest.approx(
+        plain.evaluate(lambda: (x, y))["loss"], rel=1e-5
+    )

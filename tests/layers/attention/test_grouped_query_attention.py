@@ -11,7 +11,7 @@ from lamina import layers, ops
 from lamina.backend import masking
 from lamina.saving import deserialize_keras_object, serialize_keras_object
 from lamina.testing import run_layer_test
-from lamina.testing.layer_test_case import keras_module
+from lamina.testing.layer_test_case import keras_module, record_keras_comparison
 
 BATCH, TARGET, SOURCE, DIM = 2, 4, 3, 6
 
@@ -53,6 +53,7 @@ def _assert_matches_keras(layer: Any, query: np.ndarray, call_kwargs: dict, mask
         got, want = ops.convert_to_numpy(got), np.asarray(keras.ops.convert_to_numpy(want))
         if mask is not None:
             got, want = got[mask], want[mask]
+        record_keras_comparison(layer, got, want, 1e-5)
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-5, err_msg="GroupedQueryAttention differs from Keras")
 
 

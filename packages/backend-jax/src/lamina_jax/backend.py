@@ -28,6 +28,7 @@ class JaxBackend(Backend):
     image_ops = JaxImageOps
     variable_class = JaxVariable
     counter_dtype = "int32"  # JAX runs without x64 mode, as Keras does
+    distribution_engine = "lamina_jax.distribution"  # a device mesh, sharded steps
 
     def make_step_functions(self, model: Any) -> Any:
         from lamina_jax.trainer import JaxStepFunctions

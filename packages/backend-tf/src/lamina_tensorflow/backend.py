@@ -28,14 +28,31 @@ class TensorFlowBackend(Backend):
     random_ops = TensorFlowRandomOps
     image_ops = TensorFlowImageOps
     variable_class = TensorFlowVariable
+    distribution_engine = "lamina_tensorflow.distribution"  # tf.distribute strategies
 
     def make_step_functions(self, model: Any) -> Any:
         from lamina_tensorflow.trainer import TensorFlowStepFunctions
 
+        if not tf.distribute.has_strategy():
+            # Variables that a distribution mirrored go back to plain ones.
+            from lamina_tensorflow import distribution
+
+            distribution.release_variables(_model_state(model))
         return TensorFlowStepFunctions(model)
 
     def fused_optimizer_update(self, optimizer: Any, grads: list, variables: list, learning_rate: Any) -> bool:
+        if any(isinstance(getattr(v, "_value", None), tf.distribute.DistributedValues) for v in variables):
+            # Mirrored variables are updated by the generic rule (once, for all copies).
+            return False
         return optimizers.fused_optimizer_update(optimizer, grads, variables, learning_rate)
 
     def versions(self) -> dict[str, str]:
         return {"tensorflow": tf.__version__}
+
+
+def _model_state(model: Any) -> list:
+    """The variables a model's steps touch: its own, its optimizer's and its metrics'."""
+    found = list(model.trainable_variables) + list(model.non_trainable_variables) + list(model.metrics_variables)
+    if model.optimizer is not None and getattr(model.optimizer, "built", False):
+        found += list(model.optimizer.variables)
+    return found

@@ -29,6 +29,7 @@ class TorchBackend(Backend):
     random_ops = TorchRandomOps
     image_ops = TorchImageOps
     variable_class = TorchVariable
+    distribution_engine = "lamina_torch.distribution"  # DDP, one process per device
 
     def make_step_functions(self, model: Any) -> Any:
         from lamina_torch.trainer import TorchStepFunctions

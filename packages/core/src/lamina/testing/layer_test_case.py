@@ -180,6 +180,36 @@ def run_layer_test(
     return eager_layer
 
 
+def record_keras_comparison(layer: Any, ours: Any, reference: Any, tolerance: float, keras: Any = None) -> None:
+    """Appends a Lamina/Keras output comparison to $LAMINA_LAYER_TABLE (JSON lines).
+
+    `tools/layer_table.py` turns those lines into docs/layers.md. Tests that compare
+    a layer with Keras 3 by hand call this too; without the variable it does nothing.
+    `reference` holds Keras tensors (converted with `keras.ops`) or NumPy arrays.
+    """
+    path = os.environ.get("LAMINA_LAYER_TABLE")
+    if not path:
+        return
+    import json
+
+    from lamina import ops
+
+    difference = 0.0
+    for got, want in zip(tree.flatten(ours), tree.flatten(reference)):
+        got_np = np.asarray(ops.convert_to_numpy(got), dtype="float64")
+        want_np = np.asarray(want if keras is None else keras.ops.convert_to_numpy(want), dtype="float64")
+        if got_np.shape == want_np.shape and got_np.size:
+            difference = max(difference, float(np.max(np.abs(got_np - want_np))))
+    record = {
+        "layer": type(layer).__name__,
+        "backend": layer.backend.name,
+        "max_abs_difference": difference,
+        "tolerance": tolerance,
+    }
+    with open(path, "a", encoding="utf-8") as stream:
+        stream.write(json.dumps(record) + "\n")
+
+
 def keras_module() -> Any:
     """Keras 3, imported for reference computations (JAX backend unless set)."""
     os.environ.setdefault("KERAS_BACKEND", "jax")
@@ -206,6 +236,7 @@ def assert_matches_keras(layer: Any, inputs: Any, call_kwargs: dict | None = Non
     reference_layer(reference_inputs, **call_kwargs)
     reference_layer.set_weights([np.asarray(w) for w in layer.get_weights()])
     reference = reference_layer(reference_inputs, **call_kwargs)
+    record_keras_comparison(layer, ours, reference, tolerance, keras)
     for got, want in zip(tree.flatten(ours), tree.flatten(reference)):
         np.testing.assert_allclose(
             ops.convert_to_numpy(got),

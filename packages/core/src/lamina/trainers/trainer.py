@@ -20,6 +20,7 @@ from lamina.backend.symbolic import SymbolicTensor, compute_output_spec
 from lamina.callbacks.callback_list import CallbackList, pythonify_logs
 from lamina.callbacks.history import History
 from lamina.callbacks.progbar_logger import ProgbarLogger
+from lamina.distribution import trainer_hooks as distribution_hooks
 from lamina.metrics.reduction_metrics import Mean
 from lamina.trainers.compile_utils import CompileLoss, CompileMetrics
 from lamina.trainers.data_adapters import data_adapter_utils
@@ -243,8 +244,14 @@ class Trainer:
 
     # -- steps (defaults come from the backend) ---------------------------------
     def _get_step_functions(self) -> Any:
-        if self._step_functions is None:
-            self._step_functions = self._backend.make_step_functions(self)
+        # Under a `lamina.distribution` distribution, the backend's distributed
+        # steps; they are made again when the current distribution changes.
+        distribution = distribution_hooks.active_distribution(self)
+        steps = self._step_functions
+        if steps is None or getattr(steps, "distribution", None) is not distribution:
+            if steps is not None:
+                steps.sync_to_variables()
+            self._step_functions = distribution_hooks.make_step_functions(self, distribution)
         return self._step_functions
 
     def train_step(self, *args: Any) -> Any:
@@ -372,7 +379,7 @@ class Trainer:
             )
         verbose = _resolve_verbose(verbose)
         history = History()
-        callback_list = CallbackList(
+        callback_list = distribution_hooks.callback_list(
             list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []) + [history],
             model=self,
             epochs=epochs,
@@ -480,7 +487,7 @@ class Trainer:
             x, y, sample_weight=sample_weight, batch_size=batch_size, steps_per_epoch=steps, shuffle=False
         )
         verbose = _resolve_verbose(verbose)
-        callback_list = CallbackList(
+        callback_list = distribution_hooks.callback_list(
             list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []),
             model=self,
             steps=iterator.num_batches,
@@ -518,7 +525,7 @@ class Trainer:
         """
         iterator = EpochIterator(x, batch_size=batch_size, steps_per_epoch=steps, shuffle=False)
         verbose = _resolve_verbose(verbose)
-        callback_list = CallbackList(
+        callback_list = distribution_hooks.callback_list(
             list(callbacks or []) + ([ProgbarLogger(verbose)] if verbose else []),
             model=self,
             steps=iterator.num_batches,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from lamina.backend.contract.core_ops import CoreOps
@@ -14,7 +15,10 @@ from lamina.backend.contract.random_ops import RandomOps
 from lamina.backend.contract.trainer import EagerStepFunctions, StepFunctions
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from lamina.backend.variables import Variable
+    from lamina.distribution import Distribution
     from lamina.models.model import Model
 
 NAMESPACES = ("core", "numpy", "nn", "math", "linalg", "random", "image")
@@ -97,6 +101,107 @@ class Backend:
     def zero_grad(self, variables: list, set_to_none: bool = True) -> None:
         """Clears gradients accumulated on `variables` by the framework's own
         autograd (torch's `.grad`); a no-op for functional frameworks."""
+
+    # -- distribution (`lamina.distribution`) ----------------------------------
+    # Data-parallel training runs on the framework's own engine, in a module of
+    # the backend's package named by `distribution_engine` (imported on first
+    # use). The hooks below call its functions of the same name: list_devices,
+    # initialize, process_info, setup, activate, make_step_functions, broadcast,
+    # launch. A backend without the module keeps the defaults, which say it does
+    # not support distribution; a backend may also override the hooks directly.
+
+    distribution_engine: str | None = None
+
+    def _engine_function(self, name: str, hook: str) -> Any:
+        function = None
+        if self.distribution_engine is not None:
+            function = getattr(importlib.import_module(self.distribution_engine), name, None)
+        if function is None:
+            raise NotImplementedError(
+                f"The {self.name!r} backend does not support distribution (`lamina.distribution`): "
+                f"it does not implement `Backend.{hook}`. Train on one device, or use the jax, "
+                "torch or tensorflow backend for data-parallel training."
+            )
+        return function
+
+    def _optional_engine_function(self, name: str) -> Any:
+        if self.distribution_engine is None:
+            return None
+        return getattr(importlib.import_module(self.distribution_engine), name, None)
+
+    def distribution_list_devices(self, device_type: str | None = None) -> list[str]:
+        """The devices data-parallel training can use, as "type:id" strings.
+
+        In a multi-process job these are the global devices of all processes.
+        `device_type` is "cpu", "gpu" or "tpu"; None means the accelerators
+        if there are any, else the CPUs.
+        """
+        return self._engine_function("list_devices", "distribution_list_devices")(device_type)
+
+    def distribution_initialize(
+        self, job_addresses: str | None, num_processes: int | None, process_id: int | None
+    ) -> None:
+        """Joins a multi-process job (`lamina.distribution.initialize`).
+
+        `job_addresses` is a comma-separated list of "host:port" (the first is
+        the coordinator); the arguments were already read from the
+        environment where not given, and may still be None where the
+        framework finds them itself (e.g. under `torchrun`).
+        """
+        self._engine_function("initialize", "distribution_initialize")(job_addresses, num_processes, process_id)
+
+    def distribution_process_info(self) -> tuple[int, int]:
+        """`(process_id, num_processes)` of this process in the job (default: `(0, 1)`)."""
+        process_info = self._optional_engine_function("process_info")
+        return (0, 1) if process_info is None else process_info()
+
+    def distribution_setup(self, distribution: Distribution) -> Any:
+        """Builds the framework's engine for `distribution` (a device mesh, a
+        `tf.distribute.Strategy`, a process group) and returns it.
+
+        Called once, when the `Distribution` is created; raise here for
+        devices the framework cannot use. The result is available to the
+        backend as `distribution.engine`; its `num_replicas` attribute, if
+        it has one, is the number of replicas each batch is split across.
+        """
+        return self._engine_function("setup", "distribution_setup")(distribution)
+
+    def distribution_activate(self, distribution: Distribution | None) -> None:
+        """Called by `set_distribution` (and `Distribution.scope()`) with the
+        distribution that becomes current, or None when it ends."""
+        activate = self._optional_engine_function("activate")
+        if activate is not None:
+            activate(distribution)
+
+    def make_distributed_step_functions(self, model: Model, distribution: Distribution) -> StepFunctions:
+        """Step functions that run `model`'s steps data-parallel under `distribution`.
+
+        Like `make_step_functions`, for batches of the global batch size: the
+        steps split each batch across replicas, reduce gradients, losses and
+        metrics across them with the framework's collectives, and return
+        global results (identical on every process).
+        """
+        return self._engine_function("make_step_functions", "make_distributed_step_functions")(model, distribution)
+
+    def distribution_broadcast(self, value: np.ndarray) -> np.ndarray:
+        """The chief's (process 0's) `value` on every process of the job.
+
+        The training loop uses it to share the decisions of callbacks, which
+        run on the chief only. Single-process jobs return `value` itself.
+        """
+        if self.distribution_process_info()[1] == 1:
+            return value
+        return self._engine_function("broadcast", "distribution_broadcast")(value)
+
+    def distribution_launch(self, num_processes: int, argv: list[str]) -> int | None:
+        """Runs `argv` (a script and its arguments) as `num_processes` local processes.
+
+        Returns the exit status, or None to let `lamina.distribution.launch`
+        start the processes itself (each then calls `initialize()`, which
+        reads the `LAMINA_DISTRIBUTION_*` variables it sets).
+        """
+        launch = self._optional_engine_function("launch")
+        return None if launch is None else launch(num_processes, argv)
 
     def versions(self) -> dict[str, str]:
         """Framework versions to show in `lamina info` (e.g. {"torch": "2.13.0"})."""
