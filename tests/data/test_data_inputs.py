@@ -217,6 +217,27 @@ def test_py_dataset_steps_per_epoch_continues_across_epochs(trainable_backend: A
     assert dataset.indices == [0, 1, 2, 0, 1]
 
 
+def test_arrays_with_steps_per_epoch_continue_across_epochs_as_keras(trainable_backend: Any) -> None:
+    """Arrays are not cycled within an epoch: epoch 2 goes on from batch 2 and ends
+    early at the end of the data; epoch 3 starts a new pass. Keras 3 is the reference."""
+    from lamina.testing.layer_test_case import keras_module
+
+    keras = keras_module()
+    x, y = make_data()  # 3 batches per pass
+    model = make_model()
+    reference = keras.Sequential([keras.Input((3,)), keras.layers.Dense(4, activation="tanh"), keras.layers.Dense(1)])
+    reference.set_weights(model.get_weights())
+    reference.compile(optimizer=keras.optimizers.SGD(0.05), loss="mse", metrics=["mae"])
+    with pytest.warns(UserWarning, match="ran out of data"):
+        history = model.fit(x, y, batch_size=BATCH, steps_per_epoch=2, epochs=3, shuffle=False, verbose=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        expected = reference.fit(x, y, batch_size=BATCH, steps_per_epoch=2, epochs=3, shuffle=False, verbose=0)
+    np.testing.assert_allclose(history.history["loss"], expected.history["loss"], rtol=1e-5)
+    for got, want in zip(model.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
 def test_py_dataset_dict_batches_and_class_weight(trainable_backend: Any) -> None:
     x, y = make_data()
     labels = (y > 0).astype("float32")

@@ -71,7 +71,9 @@ class Trainer:
                 variant from the loss and shapes); lists or dicts per output.
             weighted_metrics: metrics that take `sample_weight` into account.
             run_eagerly: run steps without compilation (for debugging).
-            steps_per_execution: batches per compiled call (1 only for now).
+            steps_per_execution: batches run between two calls of the batch-level
+                callbacks (and progress-bar updates); they see the logs after the
+                last batch of each group, as in Keras.
             jit_compile: "auto", True or False: compile with XLA (JAX, TF) or
                 `torch.compile` (torch, only when True).
 
@@ -90,8 +92,11 @@ class Trainer:
                 else None
             )
             self._loss_tracker = Mean(name="loss")
-        if steps_per_execution != 1:
-            raise ValueError(f"steps_per_execution={steps_per_execution} is not supported yet; use the default of 1.")
+        if isinstance(steps_per_execution, bool) or not isinstance(steps_per_execution, int) or steps_per_execution < 1:
+            raise ValueError(
+                f"`steps_per_execution` must be a positive integer; received {steps_per_execution!r}. "
+                "Pass the number of batches to run between two calls of the batch-level callbacks."
+            )
         self._run_eagerly = bool(run_eagerly)
         self._jit_compile = jit_compile
         self.steps_per_execution = steps_per_execution
@@ -404,12 +409,13 @@ class Trainer:
                     # After the callbacks, which may change weights or the learning rate.
                     steps.begin_epoch()
                     logs: dict = {}
-                    for step, batch in iterator:
-                        if step < skip_steps:
-                            continue  # done before the run was interrupted
-                        callback_list.on_train_batch_begin(step)
-                        logs = train_function(batch)
-                        callback_list.on_train_batch_end(step, logs)
+                    # Steps done before an interrupted run (BackupAndRestore) are skipped.
+                    remaining = ((step, batch) for step, batch in iterator if step >= skip_steps)
+                    for first, last, batches in _executions(remaining, self.steps_per_execution):
+                        callback_list.on_train_batch_begin(first)
+                        for batch in batches:
+                            logs = train_function(batch)
+                        callback_list.on_train_batch_end(last, logs)
                         if self.stop_training:
                             break
                     steps.sync_to_variables()
@@ -453,10 +459,11 @@ class Trainer:
         callback_list.on_test_begin()
         steps.begin_epoch()
         logs: dict = {}
-        for step, batch in iterator:
-            callback_list.on_test_batch_begin(step)
-            logs = test_function(batch)
-            callback_list.on_test_batch_end(step, logs)
+        for first, last, batches in _executions(iterator, self.steps_per_execution):
+            callback_list.on_test_batch_begin(first)
+            for batch in batches:
+                logs = test_function(batch)
+            callback_list.on_test_batch_end(last, logs)
         steps.sync_to_variables()
         if not logs:
             raise ValueError("The evaluation data produced no batches.")
@@ -539,11 +546,12 @@ class Trainer:
             predict_function = self._get_step_functions().make_predict_function()
             callback_list.on_predict_begin()
             with self._freeze_structure():
-                for step, batch in iterator:
-                    callback_list.on_predict_batch_begin(step)
-                    batch_outputs = predict_function(batch)
-                    outputs.append(tree.map_structure(self._backend.core.convert_to_numpy, batch_outputs))
-                    callback_list.on_predict_batch_end(step, {"outputs": None})
+                for first, last, batches in _executions(iterator, self.steps_per_execution):
+                    callback_list.on_predict_batch_begin(first)
+                    for batch in batches:
+                        batch_outputs = predict_function(batch)
+                        outputs.append(tree.map_structure(self._backend.core.convert_to_numpy, batch_outputs))
+                    callback_list.on_predict_batch_end(last, {"outputs": None})
             callback_list.on_predict_end()
         if not outputs:
             raise ValueError("The prediction data produced no batches.")
@@ -606,6 +614,24 @@ class Trainer:
             return logs
         values = [logs[name] for name in self._result_names(logs)]
         return values[0] if len(values) == 1 else values
+
+
+def _executions(steps: Any, size: int) -> Any:
+    """Groups `(step, batch)` pairs into runs of `size` (`steps_per_execution`).
+
+    Yields `(first_step, last_step, batches)`; the last group may be shorter.
+    """
+    group: list = []
+    first = 0
+    for step, batch in steps:
+        if not group:
+            first = step
+        group.append(batch)
+        if len(group) == size:
+            yield first, step, group
+            group = []
+    if group:
+        yield first, first + len(group) - 1, group
 
 
 def _resolve_verbose(verbose: Any) -> int:

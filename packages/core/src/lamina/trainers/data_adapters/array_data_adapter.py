@@ -10,15 +10,19 @@ import numpy as np
 
 from lamina import tree
 from lamina.trainers.data_adapters import data_adapter_utils as utils
-from lamina.trainers.data_adapters.data_adapter import DataAdapter
+from lamina.trainers.data_adapters.epoch_source import EpochSourceAdapter
 
 
-class ArrayDataAdapter(DataAdapter):
-    """Slices arrays into batches, shuffling each epoch if asked.
+class ArrayDataAdapter(EpochSourceAdapter):
+    """Slices arrays into batches, shuffling each pass over them if asked.
+
+    With `steps`, an epoch is that many batches and the next epoch goes on where
+    it stopped; a pass that ends mid-epoch ends the epoch early with a warning
+    (as Keras does with arrays: they are not cycled within an epoch).
 
     Args:
         x, y, sample_weight: arrays or nested structures of arrays.
-        batch_size: default 32.
+        batch_size: default 32 (or the size that makes `steps` batches of the data).
         steps: batches per epoch (default: all samples once).
         shuffle: True (full shuffle), "batch" (shuffle batch order) or False.
         class_weight: {class id: weight}, turned into sample weights.
@@ -34,6 +38,7 @@ class ArrayDataAdapter(DataAdapter):
         shuffle: Any = False,
         class_weight: dict | None = None,
     ) -> None:
+        super().__init__(steps)
         x = utils.to_arrays(x)
         y = utils.to_arrays(y)
         sample_weight = utils.to_arrays(sample_weight)
@@ -54,12 +59,10 @@ class ArrayDataAdapter(DataAdapter):
         self._data = utils.pack_x_y_sample_weight(x, y, sample_weight)
         self._batch_size = batch_size
         self._shuffle = shuffle
-        self._steps = steps
         self._num_batches = math.ceil(self._size / batch_size)
 
-    @property
-    def num_batches(self) -> int:
-        return self._steps if self._steps is not None else self._num_batches
+    def _pass_length(self) -> int:
+        return self._num_batches
 
     @property
     def batch_size(self) -> int:
@@ -79,22 +82,13 @@ class ArrayDataAdapter(DataAdapter):
             indices = np.concatenate([batches[i] for i in order])
         return indices
 
-    def get_iterator(self) -> Iterator[Any]:
+    def _new_pass(self) -> Iterator[Any]:
         indices = self._indices()
         contiguous = self._shuffle is False
-        produced = 0
-        while True:
-            for start in range(0, self._size, self._batch_size):
-                if self._steps is not None and produced >= self._steps:
-                    return
-                stop = min(start + self._batch_size, self._size)
-                if contiguous:
-                    batch = tree.map_structure(lambda a, lo=start, hi=stop: None if a is None else a[lo:hi], self._data)
-                else:
-                    chosen = indices[start:stop]
-                    batch = tree.map_structure(lambda a, rows=chosen: None if a is None else a[rows], self._data)
-                produced += 1
-                yield batch
-            if self._steps is None or produced >= self._steps:
-                return
-            indices = self._indices()
+        for start in range(0, self._size, self._batch_size):
+            stop = min(start + self._batch_size, self._size)
+            if contiguous:
+                yield tree.map_structure(lambda a, lo=start, hi=stop: None if a is None else a[lo:hi], self._data)
+            else:
+                chosen = indices[start:stop]
+                yield tree.map_structure(lambda a, rows=chosen: None if a is None else a[rows], self._data)
