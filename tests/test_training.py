@@ -218,3 +218,16 @@ def test_class_and_sample_weights_change_the_loss(backend: Any) -> None:
     assert plain == pytest.approx(np.log(2), rel=1e-5) and weighted == pytest.approx(np.log(2) / 2, rel=1e-5)
     history = model.fit(x, y, class_weight={0: 1.0, 1: 3.0}, epochs=1, batch_size=4, verbose=0)
     assert history.history["loss"][0] == pytest.approx(np.log(2) * 2, rel=1e-5)
+
+
+def test_categorical_crossentropy_with_a_partial_last_batch(backend: Any) -> None:
+    """The loss's shape check must not ask a traced (unknown) batch size for a bool."""
+    rng = np.random.default_rng(0)
+    x = rng.standard_normal((70, 6)).astype("float32")
+    y = keras.utils.to_categorical(rng.integers(0, 3, 70), 3)
+    model = keras.Sequential([keras.Input((6,)), layers.Dense(3)])
+    model.compile(optimizer="adam", loss=keras.losses.CategoricalCrossentropy(from_logits=True))
+    history = model.fit(x, y, batch_size=32, epochs=2, validation_split=0.2, verbose=0)
+    assert np.all(np.isfinite(history.history["loss"] + history.history["val_loss"]))
+    with pytest.raises(ValueError, match="must have the same shape"):
+        keras.losses.categorical_crossentropy(np.ones((4, 3), "float32"), np.ones((4, 2), "float32"))

@@ -21,6 +21,16 @@ def _check_axis(axis: Any) -> None:
         raise ValueError(f"`axis` must be of type `int`. Received: axis={axis} of type {type(axis)}")
 
 
+def _same_static_shape(a: Any, b: Any) -> bool:
+    """Whether two tensors' shapes agree wherever both sizes are known.
+
+    Inside a compiled step a dimension (the batch) may be unknown: `ops.shape`
+    then holds a tensor for it, which cannot decide a Python `if`.
+    """
+    first, second = tuple(a.shape), tuple(b.shape)
+    return len(first) == len(second) and all(x is None or y is None or x == y for x, y in zip(first, second))
+
+
 def _warn_single_class(loss: str, y_pred: Any) -> None:
     if ops.shape(y_pred)[-1] == 1:
         warnings.warn(
@@ -84,7 +94,7 @@ def categorical_crossentropy(
     """Cross-entropy between one-hot `y_true` and predictions along `axis`."""
     _check_axis(axis)
     y_true, y_pred = _float_like(y_true, y_pred)
-    if tuple(ops.shape(y_true)) != tuple(ops.shape(y_pred)):
+    if not _same_static_shape(y_true, y_pred):
         raise ValueError(
             "Arguments `target` and `output` must have the same shape. Received: "
             f"target.shape={ops.shape(y_true)}, output.shape={ops.shape(y_pred)}. If your "
