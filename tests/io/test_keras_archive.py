@@ -96,6 +96,25 @@ KERAS_ROUND_TRIP = textwrap.dedent(
 )
 
 
+def test_a_frozen_nested_model_resumes_with_its_optimizer_state(backend: Any, tmp_path: Path) -> None:
+    """Transfer learning: the frozen base's weights stay frozen after a load, so the
+    optimizer rebuilt for the trainable weights matches the saved one."""
+    x, y = data()
+    base = keras.Sequential([keras.Input((6,)), layers.Dense(8, activation="relu"), layers.BatchNormalization()])
+    base.trainable = False
+    model = keras.Sequential([base, layers.Dense(1)])
+    model.compile(optimizer="rmsprop", loss="mse")
+    model.fit(x, y, epochs=1, verbose=0)
+    model.save(tmp_path / "frozen.keras")
+    loaded = keras.models.load_model(tmp_path / "frozen.keras")
+    assert [v.name for v in loaded.trainable_weights] == [v.name for v in model.trainable_weights]
+    assert all(not v.trainable for v in loaded.layers[0].weights)
+    for a, b in zip(loaded.optimizer.variables, model.optimizer.variables):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    loaded.layers[0].trainable = True  # fine-tuning thaws the base again
+    assert len(loaded.trainable_weights) == 6
+
+
 def run_keras(mode: str, path: Path, out: Path) -> np.ndarray:
     pytest.importorskip("keras")
     subprocess.run(

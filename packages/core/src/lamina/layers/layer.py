@@ -504,6 +504,10 @@ class Layer(Operation):
             self._regularizers.append((variable, variable.regularizer))
         if trainable:
             self._trainable_variables.append(variable)
+            if not self.trainable:
+                # A frozen layer (e.g. loaded with trainable=False before its build)
+                # makes new weights frozen too; setting `trainable` back thaws them.
+                variable.trainable = False
         else:
             self._non_trainable_variables.append(variable)
         return variable
