@@ -103,9 +103,14 @@ def lint(session: nox.Session) -> None:
 
 @nox.session
 def bench(session: nox.Session) -> None:
-    """Side-by-side benchmark: Lamina vs native loops vs Keras 3 (see benchmarks/)."""
-    install_lamina(session, BACKENDS, ["keras>=3.5", "scikit-learn>=1.3"])
-    session.run("python", "benchmarks/run.py", *session.posargs, env={"TF_CPP_MIN_LOG_LEVEL": "2"})
+    """Side-by-side benchmark: Lamina vs native loops vs Keras 3 (benchmarks/README.md).
+
+    `nox -s bench` writes benchmarks/RESULTS.md and results.json;
+    `nox -s bench -- --smoke --output /tmp/bench/RESULTS.md` is the quick check
+    (the test suite runs it too, in tests/benchmarks).
+    """
+    install_lamina(session, BACKENDS, ["keras>=3.5", "optax>=0.2"])
+    session.run("python", "benchmarks/run.py", *session.posargs, env=TEST_ENV)
 
 
 # The example third-party plugins (see docs/plugins.md).

@@ -1,11 +1,12 @@
-"""Benchmark (not a test): Lamina `fit` on torch vs native torch training loops.
+"""Lamina `fit` variants on torch vs native torch loops (an ad-hoc tool; the
+side-by-side benchmark is `benchmarks/run.py`).
 
 MLP 784-512-512-10, batch 128, Adam, random data in memory, one CPU thread.
 Each variant runs an epoch of STEPS steps; variants alternate (to share the
 machine's load fairly), after two warm-up epochs; the median of REPEATS is
 reported.
 
-    OMP_NUM_THREADS=1 python tests/backends/torch/benchmark_fit.py \
+    OMP_NUM_THREADS=1 python benchmarks/torch_fit_variants.py \
         native_fused native_foreach lamina lamina_noshuffle lamina_acc
 
 Variants: native_foreach / native_fused (torch.optim.Adam with foreach=True /

@@ -170,6 +170,10 @@ class TensorFlowStepFunctions(StepFunctions):
         one_step.__name__ = name
         if model.run_eagerly:
             return one_step
+        # No AutoGraph, as Keras 3 (its steps are `do_not_convert`): converting
+        # every Lamina function the step reaches took ~7 s of the first step of
+        # an MLP; steps use `lamina.ops` control flow (`cond`, `while_loop`).
+        one_step = tf.autograph.experimental.do_not_convert(one_step)
         return tf.function(one_step, reduce_retracing=True, jit_compile=resolve_jit_compile(model.jit_compile))
 
     def make_train_function(self) -> Callable[[Any], dict]:
