@@ -52,6 +52,7 @@ TEST_DEPS = [
     "onnxruntime>=1.18",
     "onnxscript>=0.2",  # torch.onnx's exporter
     "tf2onnx>=1.16",  # ONNX from TensorFlow models
+    "optax>=0.2",  # the benchmarks' native JAX loop (smoke-tested in tests/benchmarks)
 ]
 
 
