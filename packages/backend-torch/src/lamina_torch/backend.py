@@ -48,5 +48,19 @@ class TorchBackend(Backend):
             from lamina_torch.optimizers import fused_update as _fused_update
         return _fused_update(optimizer, grads, variables, learning_rate)
 
+    def fused_lstm(
+        self, sequences: Any, h: Any, c: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
+    ) -> tuple | None:
+        from lamina_torch import rnn
+
+        return rnn.fused_lstm(sequences, h, c, kernel, recurrent_kernel, bias, go_backwards)
+
+    def fused_gru(
+        self, sequences: Any, h: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
+    ) -> tuple | None:
+        from lamina_torch import rnn
+
+        return rnn.fused_gru(sequences, h, kernel, recurrent_kernel, bias, go_backwards)
+
     def versions(self) -> dict[str, str]:
         return {"torch": torch.__version__}

@@ -102,6 +102,35 @@ class Backend:
         """Clears gradients accumulated on `variables` by the framework's own
         autograd (torch's `.grad`); a no-op for functional frameworks."""
 
+    # -- fused recurrent kernels ------------------------------------------------
+    # `LSTM` and `GRU` ask the backend for a fused whole-sequence kernel (cuDNN,
+    # oneDNN, ...) when their cell is the standard one (tanh/sigmoid, GRU with
+    # `reset_after=True`), with no mask, no dropout in this call and no
+    # unrolling. A backend answers None to let the layer run its generic loop.
+
+    def fused_lstm(
+        self, sequences: Any, h: Any, c: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
+    ) -> tuple | None:
+        """An LSTM over `sequences` (batch, time, features) in one kernel, or None.
+
+        `kernel` (features, 4 * units), `recurrent_kernel` (units, 4 * units) and
+        `bias` (4 * units, or None) hold the gates in Keras's order (i, f, c, o).
+        Returns `(last_output, outputs, [h, c])` as the generic loop does
+        (with `go_backwards`, the outputs are in reversed time order).
+        """
+        return None
+
+    def fused_gru(
+        self, sequences: Any, h: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
+    ) -> tuple | None:
+        """A GRU (`reset_after=True`) over `sequences` in one kernel, or None.
+
+        `kernel` (features, 3 * units) and `recurrent_kernel` (units, 3 * units)
+        hold the gates in Keras's order (z, r, h); `bias` is (2, 3 * units)
+        (input and recurrent biases) or None. Returns `(last_output, outputs, [h])`.
+        """
+        return None
+
     # -- distribution (`lamina.distribution`) ----------------------------------
     # Data-parallel training runs on the framework's own engine, in a module of
     # the backend's package named by `distribution_engine` (imported on first

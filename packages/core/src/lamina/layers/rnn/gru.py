@@ -15,7 +15,7 @@ from lamina import activations, constraints, initializers, ops, random, regulari
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.layer import Layer
 from lamina.layers.rnn.dropout_rnn_cell import DropoutRNNCell, check_rate, check_units
-from lamina.layers.rnn.lstm import check_use_cudnn
+from lamina.layers.rnn.lstm import can_fuse, check_use_cudnn, variable_tensor
 from lamina.layers.rnn.rnn import RNN, cell_property
 
 
@@ -229,8 +229,10 @@ class GRU(RNN):
         activity_regularizer: optional regularizer of the output.
         return_sequences, return_state, go_backwards, stateful, unroll,
             zero_output_for_mask: as in `RNN`.
-        use_cudnn: accepted for Keras compatibility ("auto", True, False);
-            Lamina always runs the generic loop.
+        use_cudnn: "auto" or True: run the backend's fused kernel (torch's
+            `torch.gru`, cuDNN on a GPU) where the layer allows it
+            (`reset_after=True`, tanh and sigmoid activations, no mask, no
+            dropout in the call, not unrolled); False: always the generic loop.
 
     Call arguments:
         sequences: a `(batch, time, features)` tensor.
@@ -326,6 +328,21 @@ class GRU(RNN):
     dropout = cell_property("dropout")
     recurrent_dropout = cell_property("recurrent_dropout")
     reset_after = cell_property("reset_after")
+
+    def inner_loop(self, sequences: Any, initial_state: list, mask: Any, training: Any = False) -> tuple:
+        if self.cell.reset_after and can_fuse(self, mask, training):
+            cell = self.cell
+            fused = self._backend.fused_gru(
+                sequences,
+                initial_state[0],
+                variable_tensor(cell.kernel),
+                variable_tensor(cell.recurrent_kernel),
+                variable_tensor(cell.bias),
+                self.go_backwards,
+            )
+            if fused is not None:
+                return fused
+        return super().inner_loop(sequences, initial_state, mask, training=training)
 
     def get_config(self) -> dict:
         config = self._rnn_config()

@@ -213,6 +213,24 @@ def _lstm_config(cell: LSTMCell) -> dict:
     }
 
 
+def can_fuse(layer: Any, mask: Any, training: Any) -> bool:
+    """Whether `layer` (LSTM or GRU) may ask its backend for a fused kernel.
+
+    Only the standard cell qualifies (tanh and sigmoid), without a mask,
+    unrolling, or dropout in this call; `use_cudnn=False` opts out.
+    """
+    cell = layer.cell
+    if layer.use_cudnn is False or mask is not None or layer.unroll:
+        return False
+    if cell.activation is not activations.tanh or cell.recurrent_activation is not activations.sigmoid:
+        return False
+    return not (training and (cell.dropout or cell.recurrent_dropout))
+
+
+def variable_tensor(variable: Any) -> Any:
+    return None if variable is None else ops.convert_to_tensor(variable)
+
+
 def check_use_cudnn(use_cudnn: Any) -> Any:
     """Validates Keras's `use_cudnn` argument (accepted for compatibility; no effect)."""
     if use_cudnn not in ("auto", True, False):
@@ -236,8 +254,10 @@ class LSTM(RNN):
         activity_regularizer: optional regularizer of the output.
         return_sequences, return_state, go_backwards, stateful, unroll,
             zero_output_for_mask: as in `RNN`.
-        use_cudnn: accepted for Keras compatibility ("auto", True, False);
-            Lamina always runs the generic loop.
+        use_cudnn: "auto" or True: run the backend's fused kernel (torch's
+            `torch.lstm`, cuDNN on a GPU) where the layer allows it (tanh and
+            sigmoid activations, no mask, no dropout in the call, not
+            unrolled); False: always the generic loop.
 
     Call arguments:
         sequences: a `(batch, time, features)` tensor.
@@ -333,6 +353,22 @@ class LSTM(RNN):
     bias_constraint = cell_property("bias_constraint")
     dropout = cell_property("dropout")
     recurrent_dropout = cell_property("recurrent_dropout")
+
+    def inner_loop(self, sequences: Any, initial_state: list, mask: Any, training: Any = False) -> tuple:
+        if can_fuse(self, mask, training):
+            cell = self.cell
+            fused = self._backend.fused_lstm(
+                sequences,
+                initial_state[0],
+                initial_state[1],
+                variable_tensor(cell.kernel),
+                variable_tensor(cell.recurrent_kernel),
+                variable_tensor(cell.bias),
+                self.go_backwards,
+            )
+            if fused is not None:
+                return fused
+        return super().inner_loop(sequences, initial_state, mask, training=training)
 
     def get_config(self) -> dict:
         config = self._rnn_config()
