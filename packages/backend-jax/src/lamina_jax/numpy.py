@@ -337,6 +337,9 @@ class JaxNumpyOps(NumpyOps):
     def outer(self, x1: Any, x2: Any) -> jax.Array:
         return jnp.outer(*_binary(x1, x2))
 
+    def slogdet(self, x: Any) -> tuple:
+        return tuple(jnp.linalg.slogdet(_float(x)))
+
     def diagonal(self, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> jax.Array:
         return jnp.diagonal(convert(x), offset=offset, axis1=axis1, axis2=axis2)
 

@@ -59,6 +59,27 @@ class TensorFlowLinalgOps(LinalgOps):
     def cholesky(self, x: Any) -> tf.Tensor:
         return tf.linalg.cholesky(float_tensor(x))
 
+    def svd(self, x: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
+        x = float_tensor(x)
+        if not compute_uv:
+            return tf.linalg.svd(x, full_matrices=full_matrices, compute_uv=False)
+        s, u, v = tf.linalg.svd(x, full_matrices=full_matrices)
+        return u, s, tf.linalg.adjoint(v)
+
+    def eigh(self, x: Any) -> tuple:
+        return tuple(tf.linalg.eigh(float_tensor(x)))
+
+    def qr(self, x: Any, mode: str = "reduced") -> tuple:
+        if mode not in ("reduced", "complete"):
+            raise ValueError(f"`mode` must be 'reduced' or 'complete'. Received: mode={mode!r}")
+        return tuple(tf.linalg.qr(float_tensor(x), full_matrices=mode == "complete"))
+
+    def solve_triangular(self, a: Any, b: Any, lower: bool = False) -> tf.Tensor:
+        a, b = promote(float_tensor(a), float_tensor(b))
+        if ndim_of(b) == ndim_of(a) - 1:
+            return tf.squeeze(tf.linalg.triangular_solve(a, b[..., None], lower=lower), axis=-1)
+        return tf.linalg.triangular_solve(a, b, lower=lower)
+
 
 def _vector_norm(x: tf.Tensor, ord: Any, axis: int, keepdims: bool) -> tf.Tensor:
     magnitude = tf.abs(x)

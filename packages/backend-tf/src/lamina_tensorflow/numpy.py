@@ -520,6 +520,9 @@ class TensorFlowNumpyOps(NumpyOps):
             converted = [tf.cast(o, tf.int32) for o in converted]
         return tf.einsum(subscripts, *converted)
 
+    def slogdet(self, x: Any) -> tuple:
+        return tuple(tf.linalg.slogdet(float_tensor(x)))
+
     def diagonal(self, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> tf.Tensor:
         x = convert(x)
         ndim = ndim_of(x)

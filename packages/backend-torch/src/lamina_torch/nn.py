@@ -7,6 +7,7 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
+from lamina.backend import config
 from lamina.backend.config import epsilon
 from lamina.backend.contract import NNOps
 from lamina.backend.contract.conv_arithmetic import (
@@ -132,6 +133,78 @@ class TorchNNOps(NNOps):
         if isinstance(axis, int):
             return F.softmax(x, dim=axis)
         return torch.exp(x - torch.logsumexp(x, dim=_all_axes(x, axis), keepdim=True))
+
+    def layer_normalization(
+        self,
+        x: Any,
+        gamma: Any = None,
+        beta: Any = None,
+        axis: Any = -1,
+        epsilon: float | None = None,
+        **kwargs: Any,
+    ) -> Tensor:
+        """`F.layer_norm` (one fused kernel) when `axis` names the trailing axes."""
+        x = _tensor(x)
+        ndim = x.ndim
+        axes = sorted(a % ndim for a in ([axis] if isinstance(axis, int) else axis)) if ndim else []
+        if kwargs.get("rms_scaling") or not x.dtype.is_floating_point or axes != list(range(ndim - len(axes), ndim)):
+            return super().layer_normalization(x, gamma, beta, axis, epsilon, **kwargs)
+        original = x.dtype
+        compute = torch.float32 if original in (torch.float16, torch.bfloat16) else original
+        shape = tuple(x.shape[ndim - len(axes) :])
+        weight = None if gamma is None else _tensor(gamma).to(compute).reshape(shape)
+        bias = None if beta is None else _tensor(beta).to(compute).reshape(shape)
+        eps = config.epsilon() if epsilon is None else epsilon
+        output = F.layer_norm(x.to(compute), shape, weight, bias, eps)
+        return output.to(original)
+
+    def dot_product_attention(
+        self,
+        query: Any,
+        key: Any,
+        value: Any,
+        bias: Any = None,
+        mask: Any = None,
+        scale: float | None = None,
+        is_causal: bool = False,
+        flash_attention: bool | None = None,
+        attn_logits_soft_cap: float | None = None,
+    ) -> Tensor:
+        """`F.scaled_dot_product_attention` (fused kernels) on (batch, length, heads, dim)."""
+        query, key, value = _tensor(query), _tensor(key), _tensor(value)
+        fusable = (
+            attn_logits_soft_cap is None
+            and query.ndim == 4
+            and query.dtype.is_floating_point
+            and query.dtype == key.dtype == value.dtype
+            and not (is_causal and mask is not None)
+            and not flash_attention
+        )
+        if not fusable:
+            return super().dot_product_attention(
+                query, key, value, bias, mask, scale, is_causal, flash_attention, attn_logits_soft_cap
+            )
+        additive = None
+        if mask is not None:
+            # Masked logits get the composed default's large negative (not -inf):
+            # a fully masked row then attends uniformly instead of giving NaN.
+            large_negative = -0.7 * (65500.0 if query.dtype == torch.float16 else 3.38953e38)
+            keep = _tensor(mask).to(torch.bool)
+            additive = torch.zeros(keep.shape, dtype=query.dtype, device=query.device).masked_fill(
+                ~keep, large_negative
+            )
+        if bias is not None:
+            bias = _tensor(bias).to(query.dtype)
+            additive = bias if additive is None else additive + bias
+        output = F.scaled_dot_product_attention(
+            query.transpose(1, 2),
+            key.transpose(1, 2),
+            value.transpose(1, 2),
+            attn_mask=additive,
+            is_causal=is_causal,
+            scale=scale,
+        )
+        return output.transpose(1, 2)
 
     def log_softmax(self, x: Any, axis: Any = -1) -> Tensor:
         x = to_float(x)

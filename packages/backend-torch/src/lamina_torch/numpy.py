@@ -634,6 +634,9 @@ class TorchNumpyOps(NumpyOps):
         x1, x2 = tensor_pair(x1, x2)
         return torch.outer(x1.reshape(-1), x2.reshape(-1))
 
+    def slogdet(self, x: Any) -> tuple:
+        return tuple(torch.linalg.slogdet(to_float(x)))
+
     def diagonal(self, x: Any, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         return torch.diagonal(_tensor(x), offset=offset, dim1=axis1, dim2=axis2)
 

@@ -23,7 +23,7 @@ def _matrices(a: np.ndarray) -> np.ndarray:
 
 
 class NumpyLinalgOps(LinalgOps):
-    """`inv`, `solve`, `det`, `cholesky` and `norm` with `numpy.linalg`."""
+    """`inv`, `solve`, `det`, `cholesky`, `norm`, `svd`, `eigh` and `qr` with `numpy.linalg`."""
 
     def inv(self, x: Any) -> NumpyTensor:
         a = _matrices(to_float(x))
@@ -46,3 +46,20 @@ class NumpyLinalgOps(LinalgOps):
         a = to_float(x)
         result = np.linalg.norm(a, ord=ord, axis=axis_arg(axis), keepdims=keepdims)
         return wrap(np.asarray(result).astype(a.dtype, copy=False))
+
+    def svd(self, x: Any, full_matrices: bool = True, compute_uv: bool = True) -> Any:
+        a = to_float(x)
+        if not compute_uv:
+            return wrap(np.linalg.svd(a, compute_uv=False).astype(a.dtype, copy=False))
+        u, s, vh = np.linalg.svd(a, full_matrices=full_matrices)
+        return tuple(wrap(t.astype(a.dtype, copy=False)) for t in (u, s, vh))
+
+    def eigh(self, x: Any) -> tuple:
+        a = _matrices(to_float(x))
+        return tuple(wrap(t.astype(a.dtype, copy=False)) for t in np.linalg.eigh(a))
+
+    def qr(self, x: Any, mode: str = "reduced") -> tuple:
+        if mode not in ("reduced", "complete"):
+            raise ValueError(f"`mode` must be 'reduced' or 'complete'. Received: mode={mode!r}")
+        a = to_float(x)
+        return tuple(wrap(t.astype(a.dtype, copy=False)) for t in np.linalg.qr(a, mode=mode))

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from lamina.activations.activations import celu as celu
 from lamina.activations.activations import elu as elu
 from lamina.activations.activations import exponential as exponential
 from lamina.activations.activations import gelu as gelu
+from lamina.activations.activations import glu as glu
+from lamina.activations.activations import hard_shrink as hard_shrink
 from lamina.activations.activations import hard_sigmoid as hard_sigmoid
 from lamina.activations.activations import hard_silu as hard_silu
 from lamina.activations.activations import hard_swish as hard_swish
+from lamina.activations.activations import hard_tanh as hard_tanh
 from lamina.activations.activations import leaky_relu as leaky_relu
 from lamina.activations.activations import linear as linear
 from lamina.activations.activations import log_sigmoid as log_sigmoid
@@ -20,11 +24,18 @@ from lamina.activations.activations import relu6 as relu6
 from lamina.activations.activations import selu as selu
 from lamina.activations.activations import sigmoid as sigmoid
 from lamina.activations.activations import silu as silu
+from lamina.activations.activations import soft_shrink as soft_shrink
 from lamina.activations.activations import softmax as softmax
 from lamina.activations.activations import softplus as softplus
 from lamina.activations.activations import softsign as softsign
+from lamina.activations.activations import sparse_plus as sparse_plus
+from lamina.activations.activations import sparse_sigmoid as sparse_sigmoid
+from lamina.activations.activations import sparsemax as sparsemax
+from lamina.activations.activations import squareplus as squareplus
 from lamina.activations.activations import swish as swish
 from lamina.activations.activations import tanh as tanh
+from lamina.activations.activations import tanh_shrink as tanh_shrink
+from lamina.activations.activations import threshold as threshold
 
 ALL_OBJECTS: dict[str, Any] = {
     fn.__name__: fn
@@ -48,6 +59,17 @@ ALL_OBJECTS: dict[str, Any] = {
         softplus,
         softsign,
         tanh,
+        celu,
+        glu,
+        hard_shrink,
+        hard_tanh,
+        soft_shrink,
+        sparse_plus,
+        sparse_sigmoid,
+        sparsemax,
+        squareplus,
+        tanh_shrink,
+        threshold,
     )
 }
 ALL_OBJECTS.update({"swish": silu, "hard_swish": hard_silu})

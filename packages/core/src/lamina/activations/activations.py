@@ -117,3 +117,58 @@ def softmax(x: Any, axis: int = -1) -> Any:
 def log_softmax(x: Any, axis: int = -1) -> Any:
     """Log-softmax over `axis`."""
     return ops.log_softmax(x, axis=axis)
+
+
+def celu(x: Any, alpha: float = 1.0) -> Any:
+    """Continuously differentiable ELU: `max(x, 0) + alpha * expm1(min(x, 0) / alpha)`."""
+    return ops.celu(x, alpha=alpha)
+
+
+def glu(x: Any, axis: int = -1) -> Any:
+    """Gated linear unit: `a * sigmoid(b)` for the two halves of `axis`."""
+    return ops.glu(x, axis=axis)
+
+
+def hard_tanh(x: Any) -> Any:
+    """Hard tanh: `x` clipped to `[-1, 1]`."""
+    return ops.hard_tanh(x)
+
+
+def hard_shrink(x: Any, threshold: float = 0.5) -> Any:
+    """`x` where `abs(x) > threshold`, else 0."""
+    return ops.hard_shrink(x, threshold=threshold)
+
+
+def soft_shrink(x: Any, threshold: float = 0.5) -> Any:
+    """Shrinks `x` towards 0 by `threshold`."""
+    return ops.soft_shrink(x, threshold=threshold)
+
+
+def tanh_shrink(x: Any) -> Any:
+    """`x - tanh(x)`."""
+    return ops.tanh_shrink(x)
+
+
+def sparse_plus(x: Any) -> Any:
+    """SparsePlus: 0, `(x + 1)**2 / 4` or `x` for `x <= -1`, `-1 < x < 1`, `x >= 1`."""
+    return ops.sparse_plus(x)
+
+
+def sparse_sigmoid(x: Any) -> Any:
+    """Sparse sigmoid: `(x + 1) / 2` clipped to `[0, 1]`."""
+    return ops.sparse_sigmoid(x)
+
+
+def sparsemax(x: Any, axis: int = -1) -> Any:
+    """Sparsemax: a softmax-like projection onto the simplex that gives exact zeros."""
+    return ops.sparsemax(x, axis=axis)
+
+
+def squareplus(x: Any, b: float = 4) -> Any:
+    """Squareplus: `(x + sqrt(x**2 + b)) / 2`."""
+    return ops.squareplus(x, b=b)
+
+
+def threshold(x: Any, threshold: float, default_value: float) -> Any:
+    """`x` where `x > threshold`, else `default_value`."""
+    return ops.threshold(x, threshold, default_value)

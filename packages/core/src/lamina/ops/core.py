@@ -18,12 +18,15 @@ cast = make_op(_C.cast, __name__)
 cond = make_op(_C.cond, __name__)
 fori_loop = make_op(_C.fori_loop, __name__)
 getitem = make_op(_C.getitem, __name__)
-scatter = make_op(_C.scatter, __name__)
+map = make_op(_C.map, __name__)  # noqa: A001 - the keras.ops name
+saturate_cast = make_op(_C.saturate_cast, __name__)
 scan = make_op(_C.scan, __name__)
+scatter = make_op(_C.scatter, __name__)
 scatter_update = make_op(_C.scatter_update, __name__)
 slice = make_op(_C.slice, __name__)  # noqa: A001 - the keras.ops name
 slice_update = make_op(_C.slice_update, __name__)
 stop_gradient = make_op(_C.stop_gradient, __name__)
+switch = make_op(_C.switch, __name__)
 unstack = make_op(_C.unstack, __name__)
 while_loop = make_op(_C.while_loop, __name__)
 

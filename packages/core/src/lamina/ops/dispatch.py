@@ -18,18 +18,24 @@ from lamina.backend.symbolic import any_symbolic
 from lamina.ops.operation import OpCall
 
 
+def _namespace_of(contract_method: Callable) -> str:
+    """The namespace ("numpy", "nn", ...) of the contract class, or mixin of one, defining `contract_method`."""
+    from lamina.backend.contract.backend import NAMESPACES, Backend
+
+    owner = contract_method.__qualname__.split(".")[0]
+    for namespace in NAMESPACES:
+        contract = getattr(Backend, f"{namespace}_ops")
+        if any(klass.__name__ == owner for klass in contract.__mro__):
+            return contract.namespace
+    raise ValueError(
+        f"`{contract_method.__qualname__}` is not a method of a backend contract class "
+        f"(one of {[getattr(Backend, f'{n}_ops').__name__ for n in NAMESPACES]}) or of a mixin they inherit."
+    )
+
+
 def make_op(contract_method: Callable, module: str) -> Callable:
     """Returns the public op for `contract_method` of a contract namespace class."""
-    namespace = contract_method.__qualname__.split(".")[0]
-    namespace = {
-        "CoreOps": "core",
-        "NumpyOps": "numpy",
-        "NNOps": "nn",
-        "MathOps": "math",
-        "LinalgOps": "linalg",
-        "RandomOps": "random",
-        "ImageOps": "image",
-    }[namespace]
+    namespace = _namespace_of(contract_method)
     name = contract_method.__name__
 
     def op(*args: Any, **kwargs: Any) -> Any:

@@ -42,12 +42,23 @@ class OpNamespace:
 
     @classmethod
     def op_names(cls) -> list[str]:
-        """Names of the public ops this namespace declares."""
-        return sorted(
-            name
-            for name, value in vars(_contract_class(cls)).items()
-            if callable(value) and not name.startswith("_") and name != "op_names"
-        )
+        """Names of the public ops this namespace declares.
+
+        These are the public methods of the contract class (the one that
+        defines `namespace`) and of the mixins it inherits from, such as
+        `NumpyCompositeOps`; methods a backend adds in its own subclass are
+        not ops.
+        """
+        names = set()
+        for klass in _contract_class(cls).__mro__:
+            if klass is OpNamespace or klass is object:
+                continue
+            names.update(
+                name
+                for name, value in vars(klass).items()
+                if callable(value) and not name.startswith("_") and name != "op_names"
+            )
+        return sorted(names)
 
     @classmethod
     def missing_ops(cls) -> list[str]:

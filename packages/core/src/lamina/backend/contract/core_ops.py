@@ -130,6 +130,45 @@ class CoreOps(OpNamespace):
         stack = self.backend.numpy.stack
         return carry, tree.map_structure(lambda *leaves: None if leaves[0] is None else stack(leaves), *ys)
 
+    def map(self, f: Callable, xs: Any) -> Any:
+        """Applies `f` to each slice of `xs` along its leading axis and stacks the results."""
+        _, ys = self.scan(lambda carry, x: (carry, f(x)), self.convert_to_tensor(0), xs)
+        return ys
+
+    def switch(self, index: Any, branches: list, *operands: Any) -> Any:
+        """Calls `branches[index](*operands)`; `index` is clamped to the valid range (traceable)."""
+        if not branches:
+            raise ValueError("`switch` needs at least one branch. Received: branches=[]")
+        numpy = self.backend.numpy
+        index = self.cast(index, "int32")
+
+        def pick(start: int) -> Any:
+            if start == len(branches) - 1:
+                return branches[start](*operands)
+            return self.cond(
+                numpy.less_equal(index, start), lambda: branches[start](*operands), lambda: pick(start + 1)
+            )
+
+        return pick(0)
+
+    def saturate_cast(self, x: Tensor, dtype: Any) -> Tensor:
+        """Casts `x` to `dtype`, clipping values to the range `dtype` can hold."""
+        import numpy as np
+
+        from lamina.backend.dtypes import standardize_dtype
+
+        dtype = standardize_dtype(dtype)
+        if dtype == "bool" or "float" in dtype and "float" in self.dtype(x):
+            return self.cast(x, dtype)
+        info = np.iinfo(dtype) if "int" in dtype else np.finfo("float32" if dtype == "bfloat16" else dtype)
+        source = self.dtype(x)
+        if "int" in source and "int" in dtype:
+            source_info = np.iinfo(source)
+            low, high = max(int(info.min), int(source_info.min)), min(int(info.max), int(source_info.max))
+        else:
+            low, high = float(info.min), float(info.max)
+        return self.cast(self.backend.numpy.clip(x, low, high), dtype)
+
     def while_loop(
         self,
         cond: Callable,

@@ -420,6 +420,174 @@ class ImageOps(OpNamespace):
             result = _round_half_away_from_zero(np_, result)
         return core.cast(result, input_dtype)
 
+    # -- colour spaces, cropping and padding -----------------------------------------
+    def rgb_to_grayscale(self, images: Tensor, data_format: str | None = None) -> Tensor:
+        """Converts RGB images to one-channel grayscale (weights 0.2989, 0.5870, 0.1140)."""
+        np_ = self.backend.numpy
+        core = self.backend.core
+        images = core.convert_to_tensor(images)
+        axis = self._channels_axis(images, data_format)
+        channels = core.shape(images)[axis]
+        if channels not in (1, 3):
+            raise ValueError(
+                "Invalid channel size: expected 3 (RGB) or 1 (Grayscale). "
+                f"Received input with shape: images.shape={core.shape(images)}"
+            )
+        if channels == 1:
+            return np_.copy(images)
+        original = core.dtype(images)
+        compute = dtypes.result_type(original, float)
+        weights = core.convert_to_tensor(np.array([0.2989, 0.5870, 0.1140]), dtype=compute)
+        gray = np_.tensordot(core.cast(images, compute), weights, axes=([axis % len(core.shape(images))], [0]))
+        return core.cast(np_.expand_dims(gray, axis), original)
+
+    def rgb_to_hsv(self, images: Tensor, data_format: str | None = None) -> Tensor:
+        """Converts float RGB images (values in [0, 1]) to HSV (hue in [0, 1))."""
+        np_ = self.backend.numpy
+        images = self._float_images(images, "rgb_to_hsv")
+        axis = self._channels_axis(images, data_format)
+        eps = float(
+            np.finfo(
+                "float32" if self.backend.core.dtype(images) == "bfloat16" else self.backend.core.dtype(images)
+            ).eps
+        )
+        images = np_.where(np_.less(np_.abs(images), eps), 0.0, images)
+        red, green, blue = (np_.squeeze(c, axis) for c in np_.split(images, 3, axis=axis))
+        value = np_.maximum(np_.maximum(red, green), blue)
+        spread = np_.subtract(value, np_.minimum(np_.minimum(red, green), blue))
+        positive_value = np_.greater(value, 0.0)
+        positive_spread = np_.greater(spread, 0.0)
+        saturation = np_.where(positive_value, np_.divide(spread, np_.where(positive_value, value, 1.0)), 0.0)
+        norm = np_.divide(1.0, np_.multiply(6.0, np_.where(positive_spread, spread, 1.0)))
+        hue = np_.where(
+            np_.equal(value, green),
+            np_.add(np_.multiply(norm, np_.subtract(blue, red)), 2.0 / 6.0),
+            np_.add(np_.multiply(norm, np_.subtract(red, green)), 4.0 / 6.0),
+        )
+        hue = np_.where(np_.equal(value, red), np_.multiply(norm, np_.subtract(green, blue)), hue)
+        wrap = self.backend.core.cast(np_.less(hue, 0.0), self.backend.core.dtype(hue))
+        hue = np_.add(np_.where(positive_spread, hue, 0.0), wrap)
+        return np_.stack([hue, saturation, value], axis=axis)
+
+    def hsv_to_rgb(self, images: Tensor, data_format: str | None = None) -> Tensor:
+        """Converts float HSV images (hue in [0, 1)) to RGB."""
+        np_ = self.backend.numpy
+        images = self._float_images(images, "hsv_to_rgb")
+        axis = self._channels_axis(images, data_format)
+        hue, saturation, value = (np_.squeeze(c, axis) for c in np_.split(images, 3, axis=axis))
+        sector = np_.multiply(np_.mod(hue, 1.0), 6.0)
+        red = np_.clip(np_.subtract(np_.abs(np_.subtract(sector, 3.0)), 1.0), 0.0, 1.0)
+        green = np_.clip(np_.subtract(2.0, np_.abs(np_.subtract(sector, 2.0))), 0.0, 1.0)
+        blue = np_.clip(np_.subtract(2.0, np_.abs(np_.subtract(sector, 4.0))), 0.0, 1.0)
+        grey = np_.subtract(1.0, saturation)
+        planes = [np_.multiply(np_.add(grey, np_.multiply(saturation, c)), value) for c in (red, green, blue)]
+        return np_.stack(planes, axis=axis)
+
+    def crop_images(
+        self,
+        images: Tensor,
+        top_cropping: int | None = None,
+        left_cropping: int | None = None,
+        bottom_cropping: int | None = None,
+        right_cropping: int | None = None,
+        target_height: int | None = None,
+        target_width: int | None = None,
+        data_format: str | None = None,
+    ) -> Tensor:
+        """Crops images; give two of top/bottom/target height and two of left/right/target width."""
+        height_axis, width_axis = self._spatial_axes(images, data_format)
+        shape = self.backend.core.shape(images)
+        top, height = _two_of_three(
+            "cropping",
+            "top_cropping",
+            top_cropping,
+            "bottom_cropping",
+            bottom_cropping,
+            "target_height",
+            target_height,
+            shape[height_axis],
+            crop=True,
+        )
+        left, width = _two_of_three(
+            "cropping",
+            "left_cropping",
+            left_cropping,
+            "right_cropping",
+            right_cropping,
+            "target_width",
+            target_width,
+            shape[width_axis],
+            crop=True,
+        )
+        key = [slice(None)] * len(shape)
+        key[height_axis] = slice(top, top + height)
+        key[width_axis] = slice(left, left + width)
+        return self.backend.core.getitem(images, tuple(key))
+
+    def pad_images(
+        self,
+        images: Tensor,
+        top_padding: int | None = None,
+        left_padding: int | None = None,
+        bottom_padding: int | None = None,
+        right_padding: int | None = None,
+        target_height: int | None = None,
+        target_width: int | None = None,
+        data_format: str | None = None,
+    ) -> Tensor:
+        """Pads images with zeros; give two of top/bottom/target height and two of left/right/target width."""
+        height_axis, width_axis = self._spatial_axes(images, data_format)
+        shape = self.backend.core.shape(images)
+        top, height = _two_of_three(
+            "padding",
+            "top_padding",
+            top_padding,
+            "bottom_padding",
+            bottom_padding,
+            "target_height",
+            target_height,
+            shape[height_axis],
+            crop=False,
+        )
+        left, width = _two_of_three(
+            "padding",
+            "left_padding",
+            left_padding,
+            "right_padding",
+            right_padding,
+            "target_width",
+            target_width,
+            shape[width_axis],
+            crop=False,
+        )
+        widths = [(0, 0)] * len(shape)
+        widths[height_axis] = (top, height - shape[height_axis] - top)
+        widths[width_axis] = (left, width - shape[width_axis] - left)
+        return self.backend.numpy.pad(images, widths)
+
+    def _channels_axis(self, images: Tensor, data_format: str | None) -> int:
+        rank = len(self.backend.core.shape(images))
+        if rank not in (3, 4):
+            raise ValueError(
+                "Invalid images rank: expected rank 3 (single image) or rank 4 (batch of images). "
+                f"Received input with shape: images.shape={self.backend.core.shape(images)}"
+            )
+        return -1 if standardize_data_format(data_format) == "channels_last" else -3
+
+    def _spatial_axes(self, images: Tensor, data_format: str | None) -> tuple:
+        rank = len(self.backend.core.shape(images))
+        channels_axis = self._channels_axis(images, data_format) % rank
+        return (rank - 3, rank - 2) if channels_axis == rank - 1 else (rank - 2, rank - 1)
+
+    def _float_images(self, images: Tensor, op: str) -> Tensor:
+        images = self.backend.core.convert_to_tensor(images)
+        if not dtypes.is_float(self.backend.core.dtype(images)):
+            raise ValueError(
+                f"`{op}` expects floating-point images. Received: images.dtype={self.backend.core.dtype(images)}; "
+                "cast them first, e.g. `ops.cast(images, 'float32') / 255`."
+            )
+        return images
+
     # -- helpers -------------------------------------------------------------------------
     def _batched(self, images: Tensor) -> tuple:
         rank = len(self.backend.core.shape(images))
@@ -431,6 +599,42 @@ class ImageOps(OpNamespace):
         if rank == 3:
             return self.backend.numpy.expand_dims(images, 0), True
         return images, False
+
+
+def _two_of_three(
+    kind: str,
+    before_name: str,
+    before: Any,
+    after_name: str,
+    after: Any,
+    target_name: str,
+    target: Any,
+    size: int,
+    crop: bool,
+) -> tuple:
+    """Resolves `(offset, target)` from exactly two of before/after/target (crop or pad one axis)."""
+    given = sum(value is not None for value in (before, after, target))
+    if given != 2:
+        raise ValueError(
+            f"Exactly two of `{before_name}`, `{after_name}` and `{target_name}` must be set. "
+            f"Received: {before_name}={before}, {after_name}={after}, {target_name}={target}"
+        )
+    sign = -1 if crop else 1
+    if target is None:
+        target = size + sign * (before + after)
+    elif before is None:
+        before = sign * (target - size) - after
+    for name, value in ((before_name, before), (target_name, target)):
+        if value < 0:
+            raise ValueError(
+                f"The {kind} arguments give {name}={value}, which must be >= 0 for an axis of size {size}."
+            )
+    remainder = size - before - target if crop else target - before - size
+    if remainder < 0:
+        raise ValueError(
+            f"The {kind} arguments do not fit an axis of size {size}: {before_name}={before}, {target_name}={target}."
+        )
+    return before, target
 
 
 def affine_coordinates(backend: Any, transform: Tensor, height: int, width: int) -> tuple:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from lamina.backend.contract.base import OpNamespace, required
 
 Tensor = Any
@@ -48,3 +50,46 @@ class MathOps(OpNamespace):
     @required
     def erfinv(self, x: Tensor) -> Tensor:
         """Inverse of the Gauss error function, element-wise."""
+
+    def erfc(self, x: Tensor) -> Tensor:
+        """Complementary error function: `1 - erf(x)`."""
+        return self.backend.numpy.subtract(1.0, self.erf(x))
+
+    def logdet(self, x: Tensor) -> Tensor:
+        """Natural log of the absolute determinant of the matrices in `x` (`slogdet(x)[1]`)."""
+        return self.backend.numpy.slogdet(x)[1]
+
+    def segment_sum(
+        self, data: Tensor, segment_ids: Tensor, num_segments: int | None = None, sorted: bool = False
+    ) -> Tensor:
+        """Sums the rows of `data` that share a segment id (ids outside `[0, num_segments)` are dropped)."""
+        membership, flat, shape = self._segments(data, segment_ids, num_segments)
+        np_ = self.backend.numpy
+        total = np_.matmul(np_.transpose(membership), flat)
+        return np_.reshape(total, (-1, *shape[1:]))
+
+    def segment_max(
+        self, data: Tensor, segment_ids: Tensor, num_segments: int | None = None, sorted: bool = False
+    ) -> Tensor:
+        """Maximum of the rows of `data` that share a segment id (empty segments give the dtype's lowest value)."""
+        membership, flat, shape = self._segments(data, segment_ids, num_segments)
+        np_ = self.backend.numpy
+        core = self.backend.core
+        dtype = core.dtype(flat)
+        lowest = float("-inf") if "float" in dtype else int(np.iinfo(dtype).min)
+        member = core.cast(np_.expand_dims(membership, -1), "bool")  # (n, segments, 1)
+        candidates = np_.where(member, np_.expand_dims(flat, 1), core.cast(lowest, dtype))
+        return np_.reshape(np_.max(candidates, axis=0), (-1, *shape[1:]))
+
+    def _segments(self, data: Tensor, segment_ids: Tensor, num_segments: int | None) -> tuple:
+        np_ = self.backend.numpy
+        core = self.backend.core
+        data = core.convert_to_tensor(data)
+        segment_ids = core.cast(segment_ids, "int32")
+        if num_segments is None:
+            # Needs concrete ids: pass `num_segments` inside compiled functions.
+            num_segments = int(np.max(core.convert_to_numpy(segment_ids))) + 1 if core.shape(segment_ids)[0] else 0
+        shape = tuple(core.shape(data))
+        flat = np_.reshape(data, (shape[0], -1))
+        membership = self.backend.nn.one_hot(segment_ids, num_segments, dtype=core.dtype(data))
+        return membership, flat, shape

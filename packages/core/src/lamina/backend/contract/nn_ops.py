@@ -11,6 +11,10 @@ Convolutions and pooling follow `keras.ops`: inputs are
 TensorFlow does (the extra element of an odd total goes at the end). The
 arithmetic behind this lives once in `conv_arithmetic`, for the defaults
 here and for backends.
+
+The composed ops Keras 3 adds (activations such as `sparsemax`,
+normalizations, `depth_to_space`, `dot_product_attention`) live in the
+`nn_composites.NNCompositeOps` mixin that `NNOps` inherits.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ import itertools
 import math
 from typing import Any
 
-from lamina.backend.contract.base import OpNamespace, required
+from lamina.backend.contract.base import required
 from lamina.backend.contract.conv_arithmetic import (
     check_conv_transpose_kernel,
     check_depthwise_kernel,
@@ -32,16 +36,13 @@ from lamina.backend.contract.conv_arithmetic import (
     pool_window_counts,
     same_padding,
 )
+from lamina.backend.contract.nn_composites import NNCompositeOps, _float_tensor
 
 Tensor = Any
 
 
-class NNOps(OpNamespace):
+class NNOps(NNCompositeOps):
     namespace = "nn"
-
-    @property
-    def _np(self) -> Any:
-        return self.backend.numpy
 
     @required
     def relu(self, x: Tensor) -> Tensor:
@@ -452,13 +453,3 @@ class NNOps(OpNamespace):
             else:
                 result = np_.divide(result, float(math.prod(window)))
         return self._restore_format(result, data_format)
-
-
-def _float_tensor(namespace: NNOps, x: Any) -> Tensor:
-    core = namespace.backend.core
-    x = core.convert_to_tensor(x)
-    if "float" not in core.dtype(x):
-        from lamina.backend.config import floatx
-
-        x = core.cast(x, floatx())
-    return x

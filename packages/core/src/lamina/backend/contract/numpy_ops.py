@@ -6,20 +6,26 @@ dtypes with `lamina.backend.dtypes.result_type`; reductions of integer
 tensors with `mean`, `std` or `var` return `floatx()`.
 
 Methods marked `@required` have no default. The others have defaults written
-in terms of required ones, which a backend may override for speed.
+in terms of required ones, which a backend may override for speed. The
+composed ops Keras 3 adds beyond these live in two mixins that `NumpyOps`
+inherits: `numpy_composites.NumpyCompositeOps` (creation, shapes,
+element-wise math) and `numpy_statistics.NumpyStatisticsOps` (quantiles,
+NaN-ignoring reductions).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from lamina.backend.contract.base import OpNamespace, required
+from lamina.backend.contract.base import required
+from lamina.backend.contract.numpy_composites import NumpyCompositeOps
+from lamina.backend.contract.numpy_statistics import NumpyStatisticsOps
 
 Tensor = Any
 Axis = Any  # int, tuple of ints, or None
 
 
-class NumpyOps(OpNamespace):
+class NumpyOps(NumpyCompositeOps, NumpyStatisticsOps):
     namespace = "numpy"
 
     # -- creation ---------------------------------------------------------
@@ -528,3 +534,15 @@ class NumpyOps(OpNamespace):
     def _cast_bool(self, x: Tensor) -> Tensor:
         """Casts `x` to bool (used by default implementations)."""
         return self.backend.core.cast(x, "bool")
+
+    def _is_float(self, x: Tensor) -> bool:
+        from lamina.backend.dtypes import is_float
+
+        return is_float(self.backend.core.dtype(self.backend.core.convert_to_tensor(x)))
+
+    def _as_float(self, x: Tensor) -> Tensor:
+        """`x` as a tensor, cast to `floatx()` unless it already is floating point."""
+        from lamina.backend.config import floatx
+
+        x = self.backend.core.convert_to_tensor(x)
+        return x if self._is_float(x) else self.backend.core.cast(x, floatx())

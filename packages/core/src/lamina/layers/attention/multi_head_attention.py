@@ -357,6 +357,21 @@ class MultiHeadAttention(Layer):
         Returns `(attention_output, attention_scores)`; subclasses may
         override it for a custom attention.
         """
+        dropping = bool(training) and self._dropout > 0
+        if not (return_attention_scores or dropping) and tuple(self._resolved_attention_axes) == (1,):
+            # One `ops.dot_product_attention` (a fused kernel where the backend has
+            # one: torch's scaled_dot_product_attention), as Keras does. The backend
+            # picks the kernel: `flash_attention` stays a request, not a demand.
+            if attention_mask is not None:
+                attention_mask = expand_mask(attention_mask, 4, -3)
+            output = ops.dot_product_attention(
+                query,
+                key,
+                value,
+                mask=attention_mask,
+                scale=self._inverse_sqrt_key_dim,
+            )
+            return output, None
         query = ops.multiply(query, self._inverse_sqrt_key_dim)
         scores = ops.einsum(self._dot_product_equation, key, query)
         scores = self._masked_softmax(scores, attention_mask)

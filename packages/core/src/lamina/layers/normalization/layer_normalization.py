@@ -114,6 +114,11 @@ class LayerNormalization(Layer):
             outputs = ops.multiply(x, ops.rsqrt(ops.add(ops.var(x, axis=self._axes, keepdims=True), self.epsilon)))
             if gamma is not None:
                 outputs = ops.multiply(outputs, gamma)
+        elif self._trailing_axes(len(ops.shape(x))):
+            # One `ops.layer_normalization` (a fused kernel where the backend has one).
+            beta = ops.cast(self.beta, dtype) if self.beta is not None else None
+            gamma = ops.cast(self.gamma, dtype) if self.gamma is not None else None
+            outputs = ops.layer_normalization(x, gamma, beta, axis=self._axes, epsilon=self.epsilon)
         else:
             mean, variance = ops.moments(x, axes=self._axes, keepdims=True)
             inv = ops.rsqrt(ops.add(variance, self.epsilon))
@@ -124,6 +129,10 @@ class LayerNormalization(Layer):
                 offset = ops.add(offset, ops.reshape(ops.cast(self.beta, dtype), self._param_shape))
             outputs = ops.add(ops.multiply(x, inv), offset)
         return ops.cast(outputs, self.compute_dtype)
+
+    def _trailing_axes(self, ndim: int) -> bool:
+        axes = sorted(a % ndim for a in self._axes)
+        return axes == list(range(ndim - len(axes), ndim))
 
     def compute_output_shape(self, input_shape: Any) -> Any:
         check_axes_in_bounds(self.axis, input_shape, self.name)
