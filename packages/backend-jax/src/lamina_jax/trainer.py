@@ -96,7 +96,7 @@ class JaxStepFunctions(StepFunctions):
     def train_step(self, state: tuple, data: Any) -> tuple:
         model = self.model
         trainable, non_trainable, optimizer_values, metric_values = state
-        trainable_vars, non_trainable_vars, _, metric_vars = self._groups()
+        trainable_vars, non_trainable_vars, optimizer_vars, metric_vars = self._groups()
         x, y, sample_weight = unpack_x_y_sample_weight(data)
 
         def loss_fn(trainable_values: list, non_trainable_values: list, metric_values_: list) -> tuple:
@@ -111,7 +111,11 @@ class JaxStepFunctions(StepFunctions):
             if layer_module._LOSSES_IN_USE[0]:
                 model._clear_losses()
             # Gradients of the scaled loss (`loss_scale_factor`); logs show the loss itself.
-            scaled = model.optimizer.scale_loss(loss) if model.optimizer is not None else loss
+            scaled = loss
+            if model.optimizer is not None:
+                # The loss scale may be optimizer state (LossScaleOptimizer): read this step's value.
+                with StatelessScope(list(zip(optimizer_vars, optimizer_values))):
+                    scaled = model.optimizer.scale_loss(loss)
             return scaled, (
                 y_pred,
                 _updated(scope, non_trainable_vars, non_trainable_values),

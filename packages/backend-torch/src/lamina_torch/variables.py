@@ -98,14 +98,14 @@ class TorchVariable(Variable):
         if scope is not None:
             replacement = scope.get_current_value(self)
             if replacement is not None:
-                return replacement
+                return self._maybe_autocast(replacement)
         if self._deferred is not None:
-            return self._backend.numpy.zeros(self._shape, dtype=self._dtype)
+            return self._maybe_autocast(self._backend.numpy.zeros(self._shape, dtype=self._dtype))
         value = self._value
         if _state.device == META and value.device.type != META:
             # Meta tensors do not mix with real ones in element-wise ops.
-            return torch.empty(value.shape, dtype=value.dtype, device=META)
-        return value
+            value = torch.empty(value.shape, dtype=value.dtype, device=META)
+        return self._maybe_autocast(value)
 
     @Variable.trainable.setter  # type: ignore[attr-defined]
     def trainable(self, value: bool) -> None:

@@ -25,12 +25,14 @@ _SUBMODULES = (
     "config",
     "constraints",
     "distribution",
+    "dtype_policies",
     "estimator",
     "export",
     "initializers",
     "layers",
     "losses",
     "metrics",
+    "mixed_precision",
     "models",
     "ops",
     "optimizers",
@@ -64,6 +66,8 @@ _ATTRIBUTES = {
     "Initializer": "lamina.initializers",
     "Regularizer": "lamina.regularizers",
     "Constraint": "lamina.constraints",
+    "DTypePolicy": "lamina.dtype_policies",
+    "FloatDTypePolicy": "lamina.dtype_policies",
 }
 
 __all__ = ["__version__", *_SUBMODULES, *_ATTRIBUTES]

@@ -17,6 +17,11 @@ __all__ = [
     "pack_sequence_as",
     "assert_same_structure",
     "traverse",
+    "MAP_TO_NONE",
+    "assert_same_paths",
+    "flatten_with_path",
+    "lists_to_tuples",
+    "map_shape_structure",
 ]
 
 
@@ -149,9 +154,96 @@ def assert_same_structure(a: Any, b: Any) -> None:
         assert_same_structure(x, y)
 
 
-def traverse(func: Callable, structure: Any) -> None:
-    """Calls `func` on every node of `structure`, parents before children."""
-    func(structure)
-    if is_nested(structure):
-        for child in _children(structure):
-            traverse(func, child)
+class MAP_TO_NONE:  # noqa: N801 - Keras's public name
+    """Return this from a `traverse` function to replace a sub-tree with `None`."""
+
+
+def traverse(func: Callable, structure: Any, top_down: bool = True) -> Any:
+    """Calls `func` on every node of `structure` and returns the rebuilt structure.
+
+    Top-down (parents first): where `func(node)` returns None the traversal
+    goes into `node`; any other value replaces the node (return `MAP_TO_NONE`
+    to replace it with `None`). Bottom-up: children are rebuilt first, then a
+    non-None `func(node)` replaces the node.
+
+    Example:
+        >>> traverse(lambda x: x * 2 if isinstance(x, int) else None, [1, (2, 3)])
+        [2, (4, 6)]
+    """
+    if not callable(func):
+        raise TypeError(f"`func` must be callable. Received: func={func!r}")
+
+    def finish(value: Any) -> Any:
+        return None if value is MAP_TO_NONE else value
+
+    def visit(node: Any) -> Any:
+        if top_down:
+            replaced = func(node)
+            if replaced is not None:
+                return finish(replaced)
+            if not is_nested(node):
+                return node
+            return _rebuild(node, [visit(child) for child in _children(node)])
+        rebuilt = _rebuild(node, [visit(child) for child in _children(node)]) if is_nested(node) else node
+        replaced = func(rebuilt)
+        return rebuilt if replaced is None else finish(replaced)
+
+    return visit(structure)
+
+
+def _paths(structure: Any, prefix: tuple = ()) -> list[tuple[tuple, Any]]:
+    if not is_nested(structure):
+        return [(prefix, structure)]
+    keys = _sorted_keys(structure) if isinstance(structure, Mapping) else range(len(structure))
+    found: list = []
+    for key in keys:
+        found.extend(_paths(structure[key], prefix + (key,)))
+    return found
+
+
+def flatten_with_path(structure: Any) -> list[tuple[tuple, Any]]:
+    """Returns `(path, leaf)` pairs in `flatten` order; a path is a tuple of keys/indices.
+
+    Example:
+        >>> flatten_with_path({"b": [1, 2], "a": 3})
+        [(('a',), 3), (('b', 0), 1), (('b', 1), 2)]
+    """
+    return _paths(structure)
+
+
+def assert_same_paths(a: Any, b: Any) -> None:
+    """Raises ValueError unless `a` and `b` have the same set of leaf paths (container types may differ)."""
+    a_paths = {path for path, _ in _paths(a)}
+    b_paths = {path for path, _ in _paths(b)}
+    if a_paths != b_paths:
+        message = "`a` and `b` don't have the same paths."
+        if a_paths - b_paths:
+            message += f"\nPaths in `a` missing in `b`:\n{a_paths - b_paths}"
+        if b_paths - a_paths:
+            message += f"\nPaths in `b` missing in `a`:\n{b_paths - a_paths}"
+        raise ValueError(message)
+
+
+def lists_to_tuples(structure: Any) -> Any:
+    """Returns `structure` with every list (at any depth) turned into a tuple."""
+    return traverse(lambda node: tuple(node) if isinstance(node, list) else None, structure, top_down=False)
+
+
+def _is_shape_tuple(value: Any) -> bool:
+    return isinstance(value, (list, tuple)) and all(isinstance(e, (int, type(None))) for e in value)
+
+
+def map_shape_structure(func: Callable, structure: Any) -> Any:
+    """Like `map_structure`, but shape tuples (lists/tuples of ints and None) are leaves.
+
+    Example:
+        >>> map_shape_structure(lambda s: s[1:], {"x": (8, 3), "y": [(8, 4, 4)]})
+        {'x': (3,), 'y': [(4, 4)]}
+    """
+
+    def visit(node: Any) -> Any:
+        if _is_shape_tuple(node) or not is_nested(node):
+            return func(node)
+        return _rebuild(node, [visit(child) for child in _children(node)])
+
+    return visit(structure)

@@ -13,8 +13,11 @@ from lamina.backend.config import set_epsilon as set_epsilon
 from lamina.backend.config import set_floatx as set_floatx
 from lamina.backend.config import set_image_data_format as set_image_data_format
 from lamina.backend.contract import Backend as Backend
+from lamina.backend.dtypes import is_float as is_float_dtype
+from lamina.backend.dtypes import is_int as is_int_dtype
 from lamina.backend.dtypes import result_type as result_type
 from lamina.backend.dtypes import standardize_dtype as standardize_dtype
+from lamina.backend.naming import get_uid as get_uid
 from lamina.backend.naming import name_scope as name_scope
 from lamina.backend.registry import BackendNotInstalledError as BackendNotInstalledError
 from lamina.backend.registry import get_backend as get_backend
@@ -54,4 +57,15 @@ __all__ = [
     "SymbolicTensor",
     "is_keras_tensor",
     "Variable",
+    "clear_session",
+    "get_uid",
+    "is_float_dtype",
+    "is_int_dtype",
 ]
+
+
+def clear_session(free_memory: bool = True) -> None:
+    """Resets generated layer names and global random state (see `lamina.utils.clear_session`)."""
+    from lamina.utils.session import clear_session as _clear_session
+
+    _clear_session(free_memory=free_memory)

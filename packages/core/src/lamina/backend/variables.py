@@ -7,6 +7,7 @@ subclasses it and implements the three storage methods at the bottom.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -35,6 +36,52 @@ def standardize_shape(shape: Any) -> tuple:
             raise ValueError(f"Negative dimensions are not allowed. Received shape: {tuple(shape)}")
         result.append(value)
     return tuple(result)
+
+
+class _AutocastState(threading.local):
+    scope: AutocastScope | None = None
+
+
+_autocast_state = _AutocastState()
+
+
+class AutocastScope:
+    """Inside, reads of float variables (created with `autocast=True`) return `dtype`.
+
+    Layers with a mixed dtype policy enter it around `call`, so that float32
+    weights are used in float16 / bfloat16 computations (as Keras's
+    `AutocastScope`). `AutocastScope(None)` turns autocasting off inside.
+
+    Example:
+        ```python
+        with AutocastScope("float16"):
+            variable.value.dtype  # float16 for a float32 variable
+        ```
+    """
+
+    def __init__(self, dtype: Any) -> None:
+        if dtype is not None:
+            dtype = dtypes.standardize_dtype(dtype)
+            if not dtypes.is_float(dtype):
+                raise ValueError(
+                    "`AutocastScope` can only be used with a floating-point target dtype, "
+                    f"such as 'float16'. Received: dtype={dtype}"
+                )
+        self.dtype = dtype
+        self._previous: AutocastScope | None = None
+
+    def __enter__(self) -> AutocastScope:
+        self._previous = _autocast_state.scope
+        _autocast_state.scope = self
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _autocast_state.scope = self._previous
+
+
+def get_autocast_scope() -> AutocastScope | None:
+    """The innermost active `AutocastScope`, or None."""
+    return _autocast_state.scope
 
 
 class Variable(TensorOperators):
@@ -135,11 +182,20 @@ class Variable(TensorOperators):
         if scope is not None:
             replacement = scope.get_current_value(self)
             if replacement is not None:
-                return replacement
+                return self._maybe_autocast(replacement)
         if self._deferred is not None:
             # Inside shape inference, before initialization: a stand-in value.
-            return self._backend.numpy.zeros(self._shape, dtype=self._dtype)
-        return self._value
+            return self._maybe_autocast(self._backend.numpy.zeros(self._shape, dtype=self._dtype))
+        return self._maybe_autocast(self._value)
+
+    def _maybe_autocast(self, value: Any) -> Any:
+        """`value` cast to the active AutocastScope's dtype (float variables with `autocast`)."""
+        scope = _autocast_state.scope
+        if scope is None or scope.dtype is None or not self._autocast or scope.dtype == self._dtype:
+            return value
+        if not dtypes.is_float(self._dtype):
+            return value
+        return self._backend.core.cast(value, scope.dtype)
 
     def assign(self, value: Any) -> Any:
         """Sets the variable to `value`, which must have the same shape."""

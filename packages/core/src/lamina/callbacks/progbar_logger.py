@@ -7,6 +7,7 @@ from typing import Any
 
 from lamina.callbacks.callback import Callback
 from lamina.callbacks.callback_list import pythonify_logs
+from lamina.utils import io_utils
 
 _REFRESH_SECONDS = 0.1
 
@@ -56,7 +57,7 @@ class ProgbarLogger(Callback):
         self._seen = 0
         self._total = total
         self._logs: dict = {}
-        if self.verbose == 1 and self._console.is_terminal:
+        if self.verbose == 1 and self._console.is_terminal and io_utils.is_interactive_logging_enabled():
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
             self._progress = Progress(
@@ -98,16 +99,19 @@ class ProgbarLogger(Callback):
             self._progress = None
         elif self.verbose:
             total = self._total or self._seen
-            self._console.print(
-                f"{self._seen}/{total} - {_format_time(elapsed, self._seen)}" + (f" - {text}" if text else ""),
-                soft_wrap=True,
-            )
+            self._print(f"{self._seen}/{total} - {_format_time(elapsed, self._seen)}" + (f" - {text}" if text else ""))
+
+    def _print(self, text: str) -> None:
+        if io_utils.is_interactive_logging_enabled():
+            self._console.print(text, soft_wrap=True)
+        else:
+            io_utils.logger.info(text)
 
     # -- hooks ---------------------------------------------------------------
     def on_epoch_begin(self, epoch: int, logs: dict | None = None) -> None:
         epochs = self.params.get("epochs", 1)
         if self.verbose and epochs and epochs >= 1:
-            self._console.print(f"Epoch {epoch + 1}/{epochs}", soft_wrap=True)
+            self._print(f"Epoch {epoch + 1}/{epochs}")
         self._mode = "train"
         self._start(self.params.get("steps"), "train")
 

@@ -22,6 +22,25 @@ from lamina.initializers.random_initializers import TruncatedNormal as Truncated
 from lamina.initializers.random_initializers import VarianceScaling as VarianceScaling
 from lamina.initializers.random_initializers import compute_fans as compute_fans
 
+# Keras's other public spellings of the same classes (`glorot_uniform is GlorotUniform`).
+IdentityInitializer = Identity
+OrthogonalInitializer = Orthogonal
+constant = Constant
+glorot_normal = GlorotNormal
+glorot_uniform = GlorotUniform
+he_normal = HeNormal
+he_uniform = HeUniform
+identity = Identity
+lecun_normal = LecunNormal
+lecun_uniform = LecunUniform
+ones = Ones
+orthogonal = Orthogonal
+random_normal = RandomNormal
+random_uniform = RandomUniform
+truncated_normal = TruncatedNormal
+variance_scaling = VarianceScaling
+zeros = Zeros
+
 _CLASSES = [
     Constant,
     GlorotNormal,
@@ -40,6 +59,23 @@ _CLASSES = [
     Zeros,
 ]
 ALL_OBJECTS: dict[str, Any] = {cls.__name__: cls for cls in _CLASSES}
+_LOWERCASE = [
+    "constant",
+    "glorot_normal",
+    "glorot_uniform",
+    "he_normal",
+    "he_uniform",
+    "identity",
+    "lecun_normal",
+    "lecun_uniform",
+    "ones",
+    "orthogonal",
+    "random_normal",
+    "random_uniform",
+    "truncated_normal",
+    "variance_scaling",
+    "zeros",
+]
 ALL_OBJECTS.update(
     {
         "constant": Constant,
@@ -66,6 +102,7 @@ ALL_OBJECTS.update(
 )
 
 __all__ = [cls.__name__ for cls in _CLASSES] + ["Initializer", "compute_fans", "get", "serialize", "deserialize"]
+__all__ += ["IdentityInitializer", "OrthogonalInitializer", *_LOWERCASE]
 
 
 def get(identifier: Any) -> Any:

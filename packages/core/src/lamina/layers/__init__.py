@@ -37,6 +37,7 @@ from lamina.layers.core.input_layer import Input as Input
 from lamina.layers.core.input_layer import InputLayer as InputLayer
 from lamina.layers.core.lambda_layer import Lambda as Lambda
 from lamina.layers.core.masking import Masking as Masking
+from lamina.layers.core.wrapper import Wrapper as Wrapper
 from lamina.layers.input_spec import InputSpec as InputSpec
 from lamina.layers.layer import Layer as Layer
 from lamina.layers.merging.concatenate import Concatenate as Concatenate
@@ -47,10 +48,19 @@ from lamina.layers.merging.elementwise import Maximum as Maximum
 from lamina.layers.merging.elementwise import Minimum as Minimum
 from lamina.layers.merging.elementwise import Multiply as Multiply
 from lamina.layers.merging.elementwise import Subtract as Subtract
+from lamina.layers.merging.functional import add as add
+from lamina.layers.merging.functional import average as average
+from lamina.layers.merging.functional import concatenate as concatenate
+from lamina.layers.merging.functional import dot as dot
+from lamina.layers.merging.functional import maximum as maximum
+from lamina.layers.merging.functional import minimum as minimum
+from lamina.layers.merging.functional import multiply as multiply
+from lamina.layers.merging.functional import subtract as subtract
 from lamina.layers.normalization.batch_normalization import BatchNormalization as BatchNormalization
 from lamina.layers.normalization.group_normalization import GroupNormalization as GroupNormalization
 from lamina.layers.normalization.layer_normalization import LayerNormalization as LayerNormalization
 from lamina.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
+from lamina.layers.normalization.spectral_normalization import SpectralNormalization as SpectralNormalization
 from lamina.layers.normalization.unit_normalization import UnitNormalization as UnitNormalization
 from lamina.layers.pooling.average_pooling import AveragePooling1D as AveragePooling1D
 from lamina.layers.pooling.average_pooling import AveragePooling1D as AvgPool1D
@@ -79,12 +89,21 @@ from lamina.layers.pooling.max_pooling import MaxPooling3D as MaxPooling3D
 from lamina.layers.preprocessing.category_encoding import CategoryEncoding as CategoryEncoding
 from lamina.layers.preprocessing.center_crop import CenterCrop as CenterCrop
 from lamina.layers.preprocessing.discretization import Discretization as Discretization
+from lamina.layers.preprocessing.hashed_crossing import HashedCrossing as HashedCrossing
 from lamina.layers.preprocessing.hashing import Hashing as Hashing
 from lamina.layers.preprocessing.integer_lookup import IntegerLookup as IntegerLookup
 from lamina.layers.preprocessing.normalization import Normalization as Normalization
+from lamina.layers.preprocessing.random_brightness import RandomBrightness as RandomBrightness
 from lamina.layers.preprocessing.random_contrast import RandomContrast as RandomContrast
+from lamina.layers.preprocessing.random_crop import RandomCrop as RandomCrop
+from lamina.layers.preprocessing.random_erasing import RandomErasing as RandomErasing
 from lamina.layers.preprocessing.random_flip import RandomFlip as RandomFlip
+from lamina.layers.preprocessing.random_gaussian_blur import RandomGaussianBlur as RandomGaussianBlur
+from lamina.layers.preprocessing.random_grayscale import RandomGrayscale as RandomGrayscale
+from lamina.layers.preprocessing.random_hue import RandomHue as RandomHue
 from lamina.layers.preprocessing.random_rotation import RandomRotation as RandomRotation
+from lamina.layers.preprocessing.random_saturation import RandomSaturation as RandomSaturation
+from lamina.layers.preprocessing.random_sharpness import RandomSharpness as RandomSharpness
 from lamina.layers.preprocessing.random_translation import RandomTranslation as RandomTranslation
 from lamina.layers.preprocessing.random_zoom import RandomZoom as RandomZoom
 from lamina.layers.preprocessing.rescaling import Rescaling as Rescaling
@@ -125,6 +144,8 @@ from lamina.layers.rnn.simple_rnn import SimpleRNN as SimpleRNN
 from lamina.layers.rnn.simple_rnn import SimpleRNNCell as SimpleRNNCell
 from lamina.layers.rnn.stacked_rnn_cells import StackedRNNCells as StackedRNNCells
 from lamina.layers.rnn.time_distributed import TimeDistributed as TimeDistributed
+from lamina.layers.serialization import deserialize as deserialize
+from lamina.layers.serialization import serialize as serialize
 
 __all__ = [
     "Activation",
@@ -192,6 +213,7 @@ __all__ = [
     "GroupQueryAttention",
     "GRU",
     "GRUCell",
+    "HashedCrossing",
     "Hashing",
     "Identity",
     "Input",
@@ -218,9 +240,17 @@ __all__ = [
     "Normalization",
     "Permute",
     "PReLU",
+    "RandomBrightness",
     "RandomContrast",
+    "RandomCrop",
+    "RandomErasing",
     "RandomFlip",
+    "RandomGaussianBlur",
+    "RandomGrayscale",
+    "RandomHue",
     "RandomRotation",
+    "RandomSaturation",
+    "RandomSharpness",
     "RandomTranslation",
     "RandomZoom",
     "ReLU",
@@ -238,6 +268,7 @@ __all__ = [
     "SimpleRNNCell",
     "Softmax",
     "SpatialDropout1D",
+    "SpectralNormalization",
     "SpatialDropout2D",
     "SpatialDropout3D",
     "StackedRNNCells",
@@ -252,4 +283,15 @@ __all__ = [
     "ZeroPadding1D",
     "ZeroPadding2D",
     "ZeroPadding3D",
+    "Wrapper",
+    "add",
+    "average",
+    "concatenate",
+    "deserialize",
+    "dot",
+    "maximum",
+    "minimum",
+    "multiply",
+    "serialize",
+    "subtract",
 ]

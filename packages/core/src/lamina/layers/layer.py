@@ -20,7 +20,8 @@ import numpy as np
 from lamina import tree
 from lamina.backend import dtypes, masking, naming, scopes, state
 from lamina.backend.symbolic import SymbolicTensor, any_symbolic, compute_output_spec
-from lamina.backend.variables import Variable
+from lamina.backend.variables import AutocastScope, Variable, get_autocast_scope
+from lamina.dtype_policies.dtype_policy import HALF_IN_USE
 from lamina.layers import call_context
 from lamina.layers.input_spec import assert_input_compatibility
 from lamina.ops.node import Node
@@ -48,16 +49,14 @@ _UNTRACKED = frozenset(
 _LOSSES_IN_USE = [False]
 
 
-def _policy_name(dtype: Any) -> str:
-    if dtype is None:
-        from lamina.backend.config import floatx
+def _policy(dtype: Any) -> Any:
+    """The DTypePolicy for a layer's `dtype` argument (None: the global policy)."""
+    from lamina import dtype_policies
 
-        return floatx()
-    if isinstance(dtype, dict):  # a serialized DTypePolicy
-        return dtype.get("config", {}).get("name", "float32")
-    if hasattr(dtype, "name") and not isinstance(dtype, str) and hasattr(dtype, "compute_dtype"):
-        return dtype.name
-    return dtypes.standardize_dtype(dtype)
+    return dtype_policies.get(dtype)
+
+
+_HALF_FLOATS = frozenset({"float16", "bfloat16"})
 
 
 def _is_simple(value: Any) -> bool:
@@ -206,6 +205,10 @@ class Layer(Operation):
                 captured.update(value)
             elif kind != inspect.Parameter.VAR_POSITIONAL:
                 captured[name] = value
+        if captured.get("dtype") is not None and hasattr(captured["dtype"], "variable_dtype"):
+            from lamina import dtype_policies
+
+            captured["dtype"] = dtype_policies.serialize(captured["dtype"])
         if _is_simple(captured):
             instance._auto_config = captured
         return instance
@@ -230,7 +233,7 @@ class Layer(Operation):
         self._backend = state.current()
         self.built = False
         self._trainable = bool(trainable)
-        self._dtype_name = _policy_name(dtype)
+        self._dtype_policy = _policy(dtype)
         self.autocast = autocast
         from lamina import regularizers
 
@@ -483,7 +486,7 @@ class Layer(Operation):
         from lamina import constraints, initializers, regularizers
 
         shape = () if shape is None else shape
-        dtype = dtypes.standardize_dtype(dtype or self._dtype_name)
+        dtype = dtypes.standardize_dtype(dtype or self.variable_dtype)
         if initializer is None:
             initializer = "glorot_uniform" if dtypes.is_float(dtype) else "zeros"
         initializer = initializers.get(initializer)
@@ -552,25 +555,103 @@ class Layer(Operation):
     # -- dtypes ------------------------------------------------------------------
     @property
     def dtype(self) -> str:
-        """The dtype of the layer's variables."""
-        return self._dtype_name
+        """The dtype of the layer's variables (alias of `variable_dtype`)."""
+        return self._dtype_policy.variable_dtype
 
     @property
     def compute_dtype(self) -> str:
-        return self._dtype_name
+        """The dtype of the layer's computations and outputs."""
+        return self._dtype_policy.compute_dtype
 
     @property
     def variable_dtype(self) -> str:
-        return self._dtype_name
+        """The dtype the layer creates its variables in."""
+        return self._dtype_policy.variable_dtype
 
     @property
-    def dtype_policy(self) -> dict:
-        return {
-            "module": "keras",
-            "class_name": "DTypePolicy",
-            "config": {"name": self._dtype_name},
-            "registered_name": None,
-        }
+    def dtype_policy(self) -> Any:
+        """The layer's `lamina.dtype_policies.DTypePolicy`."""
+        return self._dtype_policy
+
+    @dtype_policy.setter
+    def dtype_policy(self, value: Any) -> None:
+        self._dtype_policy = _policy(value)
+
+    @property
+    def _dtype_name(self) -> str:
+        # Kept for subclasses that set a plain dtype (InputLayer): a policy of that name.
+        return self._dtype_policy.variable_dtype
+
+    @_dtype_name.setter
+    def _dtype_name(self, value: Any) -> None:
+        self._dtype_policy = _policy(dtypes.standardize_dtype(value))
+
+    def _autocast_scope(self) -> AutocastScope | None:
+        """The AutocastScope to enter around `call` (None: keep the current one), as Keras."""
+        current = get_autocast_scope()
+        compute = self._dtype_policy.compute_dtype
+        if current is not None:
+            if not self.autocast or not dtypes.is_float(compute):
+                return AutocastScope(None) if current.dtype is not None else None
+            if current.dtype != compute:
+                return AutocastScope(compute)
+            return None
+        if compute != self._dtype_policy.variable_dtype and self.autocast and dtypes.is_float(compute):
+            return AutocastScope(compute)
+        return None
+
+    def _cast_half_inputs(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """Casts float tensors to the compute dtype where float16/bfloat16 is involved.
+
+        Keras casts every float input to the compute dtype; Lamina does so
+        when either side is a half-precision float (mixed precision), and
+        leaves float32/float64 tensors as they are otherwise. `__call__` runs
+        this only once a float16/bfloat16 policy exists (`HALF_IN_USE`), so
+        float32-only programs pay nothing for it.
+        """
+        compute = self._dtype_policy.compute_dtype
+        compute_half = compute in _HALF_FLOATS
+        core = self._backend.core
+
+        def cast(x: Any) -> Any:
+            if isinstance(x, Variable) or not core.is_tensor(x):
+                return x
+            dtype = core.dtype(x)
+            if dtype == compute or not dtypes.is_float(dtype):
+                return x
+            if not compute_half and dtype not in _HALF_FLOATS:
+                return x
+            mask = masking.get_mask(x) if masking.IN_USE[0] else None
+            y = core.cast(x, compute)
+            if mask is not None:
+                masking.set_mask(y, mask)
+            return y
+
+        args = tuple(tree.map_structure(cast, arg) for arg in args)
+        if kwargs:
+            kwargs = {
+                k: (tree.map_structure(cast, v) if k not in ("mask", "training") else v) for k, v in kwargs.items()
+            }
+        return args, kwargs
+
+    def _cast_symbolic_inputs(self, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+        """The symbolic counterpart of `_cast_half_inputs` (specs only, no graph node)."""
+        compute = self._dtype_policy.compute_dtype
+        compute_half = compute in _HALF_FLOATS
+
+        def cast(x: Any) -> Any:
+            if not isinstance(x, SymbolicTensor) or x.dtype == compute or not dtypes.is_float(x.dtype):
+                return x
+            if not compute_half and x.dtype not in _HALF_FLOATS:
+                return x
+            return SymbolicTensor(x.shape, compute, sparse=getattr(x, "sparse", False))
+
+        args = tuple(tree.map_structure(cast, arg) for arg in args)
+        if kwargs:
+            kwargs = {
+                k: (tree.map_structure(cast, v) if k not in ("mask", "training") else v) for k, v in kwargs.items()
+            }
+        return args, kwargs
 
     @property
     def backend(self) -> Any:
@@ -699,6 +780,8 @@ class Layer(Operation):
         scopes_.__enter__()
         try:
             args = self._convert_inputs(args)
+            if HALF_IN_USE[0] and self.autocast:
+                args, kwargs = self._cast_half_inputs(args, kwargs)
             if not self.built:
                 self._maybe_build(args, kwargs)
             if self.input_spec is not None:
@@ -718,7 +801,12 @@ class Layer(Operation):
                 previous_mask = self._input_mask(args[0])
                 if previous_mask is not None and self._call_has_mask and kwargs.get("mask") is None:
                     kwargs["mask"] = previous_mask
-            outputs = self.call(*args, **kwargs)
+            autocast_scope = self._autocast_scope()
+            if autocast_scope is not None:
+                with autocast_scope:
+                    outputs = self.call(*args, **kwargs)
+            else:
+                outputs = self.call(*args, **kwargs)
             if masking.IN_USE[0] or type(self).compute_mask is not Layer.compute_mask:
                 self._attach_output_mask(args[0] if args else None, outputs, kwargs.get("mask", previous_mask))
             if self.activity_regularizer is not None:
@@ -762,7 +850,15 @@ class Layer(Operation):
                 kwargs_for_call = kwargs
             if not self._call_has_mask and not self._call_accepts_kwargs:
                 kwargs_for_call = {k: v for k, v in kwargs_for_call.items() if k != "mask"}
-            outputs = self.compute_output_spec(*args, **kwargs_for_call)
+            spec_args, spec_kwargs = args, kwargs_for_call
+            if HALF_IN_USE[0] and self.autocast:
+                spec_args, spec_kwargs = self._cast_symbolic_inputs(args, kwargs_for_call)
+            autocast_scope = self._autocast_scope()
+            if autocast_scope is not None:
+                with autocast_scope:
+                    outputs = self.compute_output_spec(*spec_args, **spec_kwargs)
+            else:
+                outputs = self.compute_output_spec(*spec_args, **spec_kwargs)
         Node(self, args, kwargs_for_call, outputs)
         return outputs
 
@@ -863,7 +959,9 @@ class Layer(Operation):
     # -- configuration ------------------------------------------------------------------
     def get_config(self) -> dict:
         """The constructor arguments that rebuild this layer (without weights)."""
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy}
+        from lamina import dtype_policies
+
+        config = {"name": self.name, "trainable": self.trainable, "dtype": dtype_policies.serialize(self.dtype_policy)}
         if self.activity_regularizer is not None:
             from lamina.regularizers import serialize
 

@@ -6,7 +6,10 @@ from typing import Any
 
 from lamina.backend.naming import to_snake_case as _to_snake_case
 from lamina.losses.losses import binary_crossentropy as binary_crossentropy
+from lamina.losses.losses import binary_focal_crossentropy as binary_focal_crossentropy
 from lamina.losses.losses import categorical_crossentropy as categorical_crossentropy
+from lamina.losses.losses import categorical_focal_crossentropy as categorical_focal_crossentropy
+from lamina.losses.losses import huber as huber
 from lamina.losses.losses import mean_absolute_error as mean_absolute_error
 from lamina.losses.losses import mean_squared_error as mean_squared_error
 from lamina.losses.losses import sparse_categorical_crossentropy as sparse_categorical_crossentropy
@@ -33,6 +36,10 @@ from lamina.metrics.confusion_metrics import SensitivityAtSpecificity as Sensiti
 from lamina.metrics.confusion_metrics import SpecificityAtSensitivity as SpecificityAtSensitivity
 from lamina.metrics.confusion_metrics import TrueNegatives as TrueNegatives
 from lamina.metrics.confusion_metrics import TruePositives as TruePositives
+from lamina.metrics.correlation_metrics import ConcordanceCorrelation as ConcordanceCorrelation
+from lamina.metrics.correlation_metrics import PearsonCorrelation as PearsonCorrelation
+from lamina.metrics.correlation_metrics import concordance_correlation as concordance_correlation
+from lamina.metrics.correlation_metrics import pearson_correlation as pearson_correlation
 from lamina.metrics.f_score_metrics import F1Score as F1Score
 from lamina.metrics.f_score_metrics import FBetaScore as FBetaScore
 from lamina.metrics.hinge_metrics import CategoricalHinge as CategoricalHinge
@@ -115,8 +122,15 @@ _CLASSES = [
     MeanAbsolutePercentageError,
     MeanSquaredLogarithmicError,
     R2Score,
+    PearsonCorrelation,
+    ConcordanceCorrelation,
 ]
 _FUNCTIONS = [
+    huber,
+    binary_focal_crossentropy,
+    categorical_focal_crossentropy,
+    pearson_correlation,
+    concordance_correlation,
     accuracy,
     binary_accuracy,
     categorical_accuracy,

@@ -9,7 +9,16 @@ from lamina.models.functional import Functional as Functional
 from lamina.models.model import Model as Model
 from lamina.models.sequential import Sequential as Sequential
 
-__all__ = ["Model", "Sequential", "Functional", "clone_model", "model_from_json", "model_from_yaml", "load_model"]
+__all__ = [
+    "Model",
+    "Sequential",
+    "Functional",
+    "clone_model",
+    "model_from_json",
+    "model_from_yaml",
+    "load_model",
+    "save_model",
+]
 
 
 def model_from_json(json_string: str, custom_objects: dict | None = None) -> Any:
@@ -53,3 +62,10 @@ def load_model(filepath: Any, custom_objects: dict | None = None, compile: bool 
 
     entry = format_for_path(filepath, "load a model from")
     return entry.load()().load_model(filepath, custom_objects=custom_objects, compile=compile, safe_mode=safe_mode)
+
+
+def save_model(model: Any, filepath: Any, overwrite: bool = True, zipped: bool | None = None, **kwargs: Any) -> None:
+    """Saves `model` to `filepath` (see `lamina.saving.save_model`)."""
+    from lamina.saving import save_model as _save
+
+    _save(model, filepath, overwrite=overwrite, zipped=zipped, **kwargs)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from lamina.backend.symbolic import SymbolicTensor
+from lamina.dtype_policies import serialize as serialize_dtype_policy
 from lamina.layers.core.input_layer import InputLayer
 from lamina.layers.layer import Layer
 from lamina.models.model import Model
@@ -192,7 +193,12 @@ class Sequential(Model):
         from lamina.saving.serialization import serialize_keras_object
 
         layers = [serialize_keras_object(layer) for layer in self._stack]
-        config = {"name": self.name, "trainable": self.trainable, "dtype": self.dtype_policy, "layers": layers}
+        config = {
+            "name": self.name,
+            "trainable": self.trainable,
+            "dtype": serialize_dtype_policy(self.dtype_policy),
+            "layers": layers,
+        }
         if self.built and self._inputs_list:
             config["build_input_shape"] = list(self._inputs_list[0].shape)
         return config

@@ -14,12 +14,28 @@ from lamina.optimizers.adamax import Adamax as Adamax
 from lamina.optimizers.ftrl import Ftrl as Ftrl
 from lamina.optimizers.lamb import Lamb as Lamb
 from lamina.optimizers.lion import Lion as Lion
+from lamina.optimizers.loss_scale_optimizer import LossScaleOptimizer as LossScaleOptimizer
 from lamina.optimizers.nadam import Nadam as Nadam
 from lamina.optimizers.optimizer import Optimizer as Optimizer
 from lamina.optimizers.rmsprop import RMSprop as RMSprop
 from lamina.optimizers.sgd import SGD as SGD
 
-_CLASSES = [Optimizer, SGD, Adam, AdamW, RMSprop, Adagrad, Adadelta, Adamax, Nadam, Lion, Adafactor, Ftrl, Lamb]
+_CLASSES = [
+    Optimizer,
+    SGD,
+    Adam,
+    AdamW,
+    RMSprop,
+    Adagrad,
+    Adadelta,
+    Adamax,
+    Nadam,
+    Lion,
+    Adafactor,
+    Ftrl,
+    Lamb,
+    LossScaleOptimizer,
+]
 
 # By class name and, as Keras's `get`, by lower-case name ("adamw", "rmsprop").
 ALL_OBJECTS: dict[str, Any] = {cls.__name__: cls for cls in _CLASSES}

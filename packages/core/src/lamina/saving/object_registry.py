@@ -83,6 +83,15 @@ def register_keras_serializable(package: str = "Custom", name: str | None = None
     return decorator
 
 
+def get_custom_objects() -> dict[str, Any]:
+    """The live global dict of registered objects ("package>name" -> object).
+
+    Adding an entry (`get_custom_objects()["MyLayer"] = MyLayer`) makes the
+    name resolvable when loading, as in Keras.
+    """
+    return _REGISTERED
+
+
 def get_registered_name(obj: Any) -> str:
     """The registered "package>name" of `obj`, or its plain name."""
     key = _NAMES.get(obj)

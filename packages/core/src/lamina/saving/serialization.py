@@ -47,7 +47,21 @@ class SafeModeScope:
         _local.safe_mode = self._previous
 
 
+_UNSAFE_GLOBALLY = False
+
+
+def enable_unsafe_deserialization() -> None:
+    """Turns safe mode off for the whole process (e.g. to load `Lambda` bytecode).
+
+    Only do this for files you trust: it lets loading rebuild Python code.
+    """
+    global _UNSAFE_GLOBALLY
+    _UNSAFE_GLOBALLY = True
+
+
 def in_safe_mode() -> bool:
+    if _UNSAFE_GLOBALLY:
+        return False
     value = getattr(_local, "safe_mode", None)
     return True if value is None else value
 
@@ -239,6 +253,8 @@ def deserialize_keras_object(
         return target
     if not isinstance(target, type) or not hasattr(target, "from_config"):
         raise TypeError(f"{class_name!r} resolved to {target!r}, which has no from_config.")
+    if _UNSAFE_GLOBALLY:
+        safe_mode = False
     with SafeModeScope(safe_mode if getattr(_local, "safe_mode", None) is None else in_safe_mode() and safe_mode):
         with object_registry.CustomObjectScope(custom_objects or {}):
             obj = target.from_config(inner)

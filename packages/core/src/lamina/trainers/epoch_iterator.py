@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from lamina.trainers import run_limits
 from lamina.trainers.data_adapters import DataAdapter, get_data_adapter
 
 
@@ -21,6 +22,7 @@ class EpochIterator:
         shuffle: Any = False,
         class_weight: dict | None = None,
     ) -> None:
+        steps_per_epoch = run_limits.cap_steps(steps_per_epoch)  # lamina.config.set_max_steps_per_epoch
         self.adapter: DataAdapter = get_data_adapter(
             x,
             y,

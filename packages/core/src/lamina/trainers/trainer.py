@@ -22,6 +22,7 @@ from lamina.callbacks.history import History
 from lamina.callbacks.progbar_logger import ProgbarLogger
 from lamina.distribution import trainer_hooks as distribution_hooks
 from lamina.metrics.reduction_metrics import Mean
+from lamina.trainers import run_limits
 from lamina.trainers.compile_utils import CompileLoss, CompileMetrics
 from lamina.trainers.data_adapters import data_adapter_utils
 from lamina.trainers.epoch_iterator import EpochIterator
@@ -84,6 +85,14 @@ class Trainer:
         """
         with state.backend_scope(self._backend):
             self.optimizer = optimizers_module.get(optimizer)
+            if (
+                auto_scale_loss
+                and self.optimizer is not None
+                and self.dtype_policy.name == "mixed_float16"
+                and not isinstance(self.optimizer, optimizers_module.LossScaleOptimizer)
+            ):
+                # As Keras: float16 training scales the loss dynamically.
+                self.optimizer = optimizers_module.LossScaleOptimizer(self.optimizer, name="loss_scale_optimizer")
             output_names = self._compile_output_names()
             self._compile_loss = CompileLoss(loss, loss_weights, output_names) if loss is not None else None
             self._compile_metrics = (
@@ -355,6 +364,7 @@ class Trainer:
         self._assert_compiled("fit")
         if x is None:
             raise ValueError("`fit` needs training data: pass `x` (and `y`).")
+        epochs = run_limits.cap_epochs(epochs)  # lamina.config.set_max_epochs
         if validation_split and validation_data is None:
             arrays = (
                 data_adapter_utils.to_arrays(x),

@@ -8,5 +8,6 @@ from lamina.layers.core.input_layer import Input as Input
 from lamina.layers.core.input_layer import InputLayer as InputLayer
 from lamina.layers.core.lambda_layer import Lambda as Lambda
 from lamina.layers.core.masking import Masking as Masking
+from lamina.layers.core.wrapper import Wrapper as Wrapper
 
-__all__ = ["Dense", "EinsumDense", "Embedding", "Identity", "Input", "InputLayer", "Lambda", "Masking"]
+__all__ = ["Dense", "EinsumDense", "Embedding", "Identity", "Input", "InputLayer", "Lambda", "Masking", "Wrapper"]

@@ -4,6 +4,7 @@ from lamina.layers.normalization.batch_normalization import BatchNormalization a
 from lamina.layers.normalization.group_normalization import GroupNormalization as GroupNormalization
 from lamina.layers.normalization.layer_normalization import LayerNormalization as LayerNormalization
 from lamina.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
+from lamina.layers.normalization.spectral_normalization import SpectralNormalization as SpectralNormalization
 from lamina.layers.normalization.unit_normalization import UnitNormalization as UnitNormalization
 
 __all__ = [
@@ -11,5 +12,6 @@ __all__ = [
     "GroupNormalization",
     "LayerNormalization",
     "RMSNormalization",
+    "SpectralNormalization",
     "UnitNormalization",
 ]

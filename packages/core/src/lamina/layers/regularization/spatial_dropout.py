@@ -6,6 +6,7 @@ from typing import Any
 
 from lamina import ops, random
 from lamina.backend.config import image_data_format
+from lamina.dtype_policies import serialize as serialize_dtype_policy
 from lamina.layers.input_spec import InputSpec
 from lamina.layers.regularization.dropout import Dropout
 
@@ -56,7 +57,12 @@ class _SpatialDropout(Dropout):
 
     def get_config(self) -> dict:
         # Keras's spatial dropout layers take only these arguments.
-        return {"rate": self.rate, "seed": self.seed, "name": self.name, "dtype": self.dtype_policy}
+        return {
+            "rate": self.rate,
+            "seed": self.seed,
+            "name": self.name,
+            "dtype": serialize_dtype_policy(self.dtype_policy),
+        }
 
 
 class SpatialDropout1D(_SpatialDropout):

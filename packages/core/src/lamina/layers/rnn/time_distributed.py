@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from lamina import ops
+from lamina.layers.core.wrapper import Wrapper
 from lamina.layers.layer import Layer
 
 
-class TimeDistributed(Layer):
+class TimeDistributed(Wrapper):
     """Applies the same layer (and weights) to every temporal slice of an input.
 
     The input has shape `(batch, time, ...)`; the wrapped layer sees
@@ -33,12 +34,7 @@ class TimeDistributed(Layer):
     """
 
     def __init__(self, layer: Layer, **kwargs: Any) -> None:
-        if not isinstance(layer, Layer):
-            raise ValueError(
-                f"Please initialize `TimeDistributed` with a `lamina.layers.Layer` instance. Received: layer={layer!r}"
-            )
-        super().__init__(**kwargs)
-        self.layer = layer
+        super().__init__(layer, **kwargs)
         self.supports_masking = True
 
     def _child_input_shape(self, input_shape: Any) -> tuple:
@@ -94,18 +90,3 @@ class TimeDistributed(Layer):
 
         _, outputs = ops.scan(step, ops.zeros(()), xs)
         return ops.swapaxes(outputs, 0, 1)
-
-    def get_config(self) -> dict:
-        from lamina.saving import serialize_keras_object
-
-        config = super().get_config()
-        config["layer"] = serialize_keras_object(self.layer)
-        return config
-
-    @classmethod
-    def from_config(cls, config: dict, custom_objects: dict | None = None) -> TimeDistributed:
-        from lamina.saving import deserialize_keras_object
-
-        config = dict(config)
-        layer = deserialize_keras_object(config.pop("layer"), custom_objects=custom_objects)
-        return cls(layer, **config)
