@@ -41,6 +41,7 @@ FRAMEWORK_DEPS = {
 TEST_ENV = {"TF_CPP_MIN_LOG_LEVEL": "2", "OMP_NUM_THREADS": "1"}
 TEST_DEPS = [
     "pytest>=7",
+    "pytest-xdist>=3",  # the suite runs in parallel workers (see test_workers)
     "scikit-learn>=1.3",
     "keras>=3.5",  # the numerical reference
     "pandas>=1.5",
@@ -70,7 +71,15 @@ def tests(session: nox.Session) -> None:
     # Keras 2, to write legacy .h5 files for the loaders' tests. Without its
     # dependencies: it asks for `tensorflow`, which tensorflow-cpu provides.
     session.install("--no-deps", "tf_keras~=2.21.0")
-    session.run("pytest", "tests", *session.posargs, env=TEST_ENV)
+    session.run("pytest", "tests", *test_workers(session), *session.posargs, env=TEST_ENV)
+
+
+def test_workers(session: nox.Session) -> list[str]:
+    """pytest-xdist workers: one per core, at most 4 (each imports three frameworks,
+    ~2 GB); none when the caller chose with `-n` or `-p no:xdist`."""
+    if any(arg.startswith(("-n", "--numprocesses")) or arg == "no:xdist" for arg in session.posargs):
+        return []
+    return ["-n", str(max(1, min(4, os.cpu_count() or 1)))]
 
 
 @nox.session(name="tests-backend")
@@ -78,7 +87,7 @@ def tests(session: nox.Session) -> None:
 def tests_backend(session: nox.Session, backend: str) -> None:
     """The suite with only one backend installed (checks isolation)."""
     install_lamina(session, (backend,), TEST_DEPS)
-    session.run("pytest", "tests", "--lamina-backend", backend, *session.posargs, env=TEST_ENV)
+    session.run("pytest", "tests", "--lamina-backend", backend, *test_workers(session), *session.posargs, env=TEST_ENV)
 
 
 @nox.session
