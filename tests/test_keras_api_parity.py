@@ -30,7 +30,6 @@ _ALLOWED_MISSING: dict[str, dict[str, str]] = {
         "image_dataset_from_directory": "returns tf.data.Dataset; needs a TF-free design",
         "legacy": "Keras 2 compatibility namespace",
         "text_dataset_from_directory": "returns tf.data.Dataset; needs a TF-free design",
-        "timeseries_dataset_from_array": "returns tf.data.Dataset in Keras; a PyDataset version not done yet",
     },
     "layers": {
         **{

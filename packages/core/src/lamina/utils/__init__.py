@@ -33,9 +33,11 @@ from lamina.utils.random_seed import set_random_seed as set_random_seed
 from lamina.utils.sequence_utils import pad_sequences as pad_sequences
 from lamina.utils.session import clear_session as clear_session
 from lamina.utils.source_inputs import get_source_inputs as get_source_inputs
+from lamina.utils.timeseries_dataset import timeseries_dataset_from_array as timeseries_dataset_from_array
 
 __all__ = [
     "PyDataset",
+    "timeseries_dataset_from_array",
     "Sequence",
     "clear_session",
     "normalize",
