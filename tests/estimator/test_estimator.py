@@ -25,7 +25,7 @@ def assert_same_weights(got: lamina.Model, want: lamina.Model, *, exact_state: b
     """Weights and optimizer slots within 1e-6; Dropout seeds and BN statistics exact.
     Without `exact_state`, weights and state within a relative 1e-5 and the optimizer's
     squared-gradient slots within 1e-4 (they square reordering noise)."""
-    rtol = 0 if exact_state else 1e-5
+    rtol, slot_rtol = (0, 0) if exact_state else (1e-5, 1e-4)
     for a, b in zip(got.get_weights(), want.get_weights()):
         np.testing.assert_allclose(a, b, rtol=rtol, atol=1e-6)
     for a, b in zip(got.non_trainable_variables, want.non_trainable_variables):
@@ -34,7 +34,7 @@ def assert_same_weights(got: lamina.Model, want: lamina.Model, *, exact_state: b
         else:
             np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=rtol, atol=1e-6)
     for a, b in zip(got.optimizer.variables, want.optimizer.variables):
-        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=rtol and 1e-4, atol=1e-6)
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=slot_rtol, atol=1e-6)
 
 
 def uninterrupted(tmp_path: Path) -> lamina.estimator.Estimator:

@@ -21,6 +21,7 @@ from lamina.backend.contract.conv_arithmetic import (
     normalize_pool_arguments,
     same_padding,
 )
+from lamina.backend.contract.nn_composites import masked_logit
 from lamina_torch.core import convert, floatx_dtype, lamina_dtype, to_torch_dtype
 from lamina_torch.numpy import axis_arg, to_float
 
@@ -186,13 +187,10 @@ class TorchNNOps(NNOps):
             )
         additive = None
         if mask is not None:
-            # Masked logits get the composed default's large negative (not -inf):
-            # a fully masked row then attends uniformly instead of giving NaN.
-            large_negative = -0.7 * (65500.0 if query.dtype == torch.float16 else 3.38953e38)
+            # Masked logits get the composed default's value (`masked_logit`, not -inf).
             keep = _tensor(mask).to(torch.bool)
-            additive = torch.zeros(keep.shape, dtype=query.dtype, device=query.device).masked_fill(
-                ~keep, large_negative
-            )
+            fill = masked_logit(lamina_dtype(query.dtype))
+            additive = torch.zeros(keep.shape, dtype=query.dtype, device=query.device).masked_fill(~keep, fill)
         if bias is not None:
             bias = _tensor(bias).to(query.dtype)
             additive = bias if additive is None else additive + bias

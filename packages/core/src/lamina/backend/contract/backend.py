@@ -141,10 +141,15 @@ class Backend:
 
     distribution_engine: str | None = None
 
+    def _optional_engine_function(self, name: str) -> Any:
+        """The function `name` of the `distribution_engine` module, or None."""
+        if self.distribution_engine is None:
+            return None
+        return getattr(importlib.import_module(self.distribution_engine), name, None)
+
     def _engine_function(self, name: str, hook: str) -> Any:
-        function = None
-        if self.distribution_engine is not None:
-            function = getattr(importlib.import_module(self.distribution_engine), name, None)
+        """Like `_optional_engine_function`, but a missing function is an error naming `hook`."""
+        function = self._optional_engine_function(name)
         if function is None:
             raise NotImplementedError(
                 f"The {self.name!r} backend does not support distribution (`lamina.distribution`): "
@@ -152,11 +157,6 @@ class Backend:
                 "torch or tensorflow backend for data-parallel training."
             )
         return function
-
-    def _optional_engine_function(self, name: str) -> Any:
-        if self.distribution_engine is None:
-            return None
-        return getattr(importlib.import_module(self.distribution_engine), name, None)
 
     def distribution_list_devices(self, device_type: str | None = None) -> list[str]:
         """The devices data-parallel training can use, as "type:id" strings.

@@ -16,6 +16,12 @@ from lamina.backend.contract.base import OpNamespace
 Tensor = Any
 
 
+def masked_logit(dtype: str) -> float:
+    """The logit that attention gives masked positions in `dtype`: large and finite
+    (not -inf), so that a fully masked row attends uniformly instead of giving NaN."""
+    return -0.7 * (65500.0 if dtype == "float16" else 3.38953e38)
+
+
 class NNCompositeOps(OpNamespace):
     """Activations, normalizations, layout ops and attention composed from numpy ops."""
 
@@ -349,8 +355,7 @@ class NNCompositeOps(OpNamespace):
             causal = core.cast(np_.tril(np_.ones((t, s), dtype="int32")), "bool")
             keep = causal if keep is None else np_.logical_and(keep, causal)
         if keep is not None:
-            large_negative = -0.7 * (65500.0 if core.dtype(logits) == "float16" else 3.38953e38)
-            logits = np_.where(keep, logits, core.cast(large_negative, core.dtype(logits)))
+            logits = np_.where(keep, logits, core.cast(masked_logit(core.dtype(logits)), core.dtype(logits)))
         probabilities = core.cast(self.softmax(core.cast(logits, "float32"), axis=-1), dtype)
         return np_.einsum("BNTS,BSNH->BTNH", probabilities, value)
 
