@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.util
 import logging
 import os
 import re
@@ -436,11 +435,6 @@ def _new_export_dir(base: str) -> str:
 def _check_distribution(distribution: Any) -> Any:
     if distribution is None:
         return None
-    if importlib.util.find_spec("lamina.distribution") is None:
-        raise NotImplementedError(
-            "`distribution` needs `lamina.distribution`, which this installation does not have. "
-            "Pass distribution=None to train on one device."
-        )
     if not callable(getattr(distribution, "scope", None)):
         raise TypeError(
             f"`distribution` must be a lamina.distribution distribution (with a `scope()` method). "
