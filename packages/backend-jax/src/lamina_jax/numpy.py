@@ -10,11 +10,18 @@ import jax.numpy as jnp
 from lamina.backend import dtypes
 from lamina.backend.config import floatx
 from lamina.backend.contract import NumpyOps
+from lamina.backend.variables import Variable
 from lamina_jax.core import convert, to_jax_dtype
 
 
 def _binary(x1: Any, x2: Any) -> tuple:
     """Converts both operands to the dtype Lamina's promotion rules give."""
+    if isinstance(x1, Variable):
+        x1 = x1.value
+    if isinstance(x2, Variable):
+        x2 = x2.value
+    if isinstance(x1, jax.Array) and isinstance(x2, jax.Array) and x1.dtype == x2.dtype:
+        return x1, x2  # already one dtype: the common case of eager layer calls
     dtype = to_jax_dtype(dtypes.result_type(_node(x1), _node(x2)))
     return convert(x1, dtype), convert(x2, dtype)
 

@@ -92,7 +92,7 @@ def _convert_natural(x: Any) -> Any:
     if isinstance(x, (tf.Tensor, tf.SparseTensor, tf.RaggedTensor)):
         return x
     if isinstance(x, tf.Variable):
-        return tf.convert_to_tensor(x)
+        return x.value()  # a third of convert_to_tensor's cost in eager mode
     if isinstance(x, (np.ndarray, np.generic)):
         return tf.convert_to_tensor(x)
     if isinstance(x, _PYTHON_SCALARS):
@@ -146,6 +146,9 @@ def promote(*values: Any) -> list:
     Python scalars are weak: they adopt the dtype of the tensors they meet.
     """
     nodes = [v if isinstance(v, _PYTHON_SCALARS) else convert(v) for v in values]
+    first = nodes[0]
+    if isinstance(first, tf.Tensor) and all(isinstance(v, tf.Tensor) and v.dtype == first.dtype for v in nodes):
+        return nodes  # already one dtype: the common case of eager layer calls
     target = to_tf_dtype(dtypes.result_type(*nodes))
     return [convert(v, target) for v in nodes]
 

@@ -73,6 +73,18 @@ def _dim(x: tf.Tensor, axis: int) -> Any:
     return static if static is not None else tf.shape(x)[axis]
 
 
+def _is_bias(x: tf.Tensor, bias: tf.Tensor) -> bool:
+    """True when `x + bias` is a bias add: `bias` is 1-D and matches `x`'s static last axis."""
+    rank = x.shape.rank
+    return (
+        bias.shape.rank == 1
+        and rank is not None
+        and rank >= 2
+        and x.shape[-1] is not None
+        and (x.shape[-1] == bias.shape[0])
+    )
+
+
 class TensorFlowNumpyOps(NumpyOps):
     # -- creation ---------------------------------------------------------
     def zeros(self, shape: Any, dtype: Any = None) -> tf.Tensor:
@@ -159,6 +171,13 @@ class TensorFlowNumpyOps(NumpyOps):
         x1, x2 = promote(x1, x2)
         if x1.dtype == tf.bool:
             return tf.logical_or(x1, x2)
+        if x1.dtype.is_floating:
+            if _is_bias(x1, x2):  # a layer's bias: BiasAdd's gradient is one kernel, AddV2's a Sum and reshapes
+                return tf.raw_ops.BiasAdd(value=x1, bias=x2)
+            if _is_bias(x2, x1):
+                return tf.raw_ops.BiasAdd(value=x2, bias=x1)
+        if x1.dtype != tf.string:
+            return tf.raw_ops.AddV2(x=x1, y=x2)  # tf.add's Python dispatch costs more than the op
         return tf.add(x1, x2)
 
     def subtract(self, x1: Any, x2: Any) -> tf.Tensor:
@@ -483,6 +502,14 @@ class TensorFlowNumpyOps(NumpyOps):
             x1, x2 = tf.cast(x1, tf.int32), tf.cast(x2, tf.int32)
             return tf.cast(self.matmul(x1, x2), tf.bool)
         rank1, rank2 = ndim_of(x1), ndim_of(x2)
+        if rank2 == 2 and rank1 >= 2 and x1.dtype not in (tf.int8, tf.uint8, tf.int16):
+            if rank1 == 2:
+                return tf.raw_ops.MatMul(a=x1, b=x2)  # what tf.linalg.matmul runs, without its Python checks
+            # (..., k) @ (k, n) as one 2-D MatMul on the flattened rows: BatchMatMulV2
+            # with a broadcast kernel needs a Sum over the batch in its gradient.
+            lead = static_or_dynamic_shape(x1)[:-1]
+            flat = tf.raw_ops.MatMul(a=tf.reshape(x1, (-1, static_or_dynamic_shape(x1)[-1])), b=x2)
+            return tf.reshape(flat, [*lead, static_or_dynamic_shape(x2)[-1]])
         if rank1 == 0 or rank2 == 0:
             raise ValueError(
                 "matmul does not accept scalars; use ops.multiply. Received tensors of "

@@ -72,6 +72,11 @@ def _upper_bounds() -> dict[str, frozenset]:
 _UPPER = _upper_bounds()
 
 
+# Names already worked out, keyed by the dtype object itself (native dtypes are
+# hashable and few): eager ops ask for the same handful of dtypes on every call.
+_NAMES: dict[Any, str] = {}
+
+
 def standardize_dtype(dtype: Any = None) -> str:
     """Returns the Lamina name of `dtype` (None means `floatx()`).
 
@@ -80,6 +85,20 @@ def standardize_dtype(dtype: Any = None) -> str:
     """
     if dtype is None:
         return config.floatx()
+    try:
+        return _NAMES[dtype]
+    except (KeyError, TypeError):  # TypeError: an unhashable value
+        pass
+    name = _standardize(dtype)
+    try:
+        if len(_NAMES) < 256:
+            _NAMES[dtype] = name
+    except TypeError:
+        pass
+    return name
+
+
+def _standardize(dtype: Any) -> str:
     if isinstance(dtype, str):
         name = dtype
     elif dtype in _PYTHON_TYPES:
