@@ -173,3 +173,71 @@ def test_value_and_grad_on_variables_and_unconnected_inputs() -> None:
     np.testing.assert_allclose(value.numpy(), 5.0)
     np.testing.assert_allclose(grads[0].numpy(), [2.0, 4.0])
     np.testing.assert_allclose(grads[1].numpy(), [0.0, 0.0, 0.0])
+
+
+def _fused_lstm_args(steps: int) -> tuple:
+    rng = np.random.default_rng(0)
+    units = 3
+    return (
+        tf.constant(rng.normal(size=(2, steps, 4)).astype("float32")),
+        tf.zeros((2, units)),
+        tf.zeros((2, units)),
+        tf.constant(rng.normal(size=(4, 4 * units)).astype("float32")),
+        tf.constant(rng.normal(size=(units, 4 * units)).astype("float32")),
+        tf.constant(rng.normal(size=(4 * units,)).astype("float32")),
+        False,
+    )
+
+
+@pytest.mark.parametrize(
+    "steps,signature,expected",
+    [
+        (7, None, True),  # short and static inside a tf.function: unrolled
+        (101, None, False),  # past MAX_UNROLLED_STEPS: the generic loop
+        (7, (2, None, 4), False),  # a dynamic length: the generic loop
+    ],
+)
+def test_lstm_unrolls_only_short_static_sequences_in_graphs(
+    tf_backend: Any, steps: int, signature: Any, expected: bool
+) -> None:
+    from lamina_tensorflow import rnn
+
+    assert rnn.MAX_UNROLLED_STEPS == 100
+    args = _fused_lstm_args(steps)
+    assert tf_backend.fused_lstm(*args) is None  # eager calls keep the generic loop
+    results = []
+    spec = [tf.TensorSpec(signature, tf.float32)] if signature else None
+
+    @tf.function(input_signature=spec)
+    def run(sequences: Any) -> Any:
+        results.append(tf_backend.fused_lstm(sequences, *args[1:]))
+        return sequences
+
+    run(args[0])
+    assert (results[0] is not None) == expected
+
+
+def test_three_d_matmul_and_bias_add_match_numpy_with_gradients() -> None:
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2, 3, 4)).astype("float32")
+    w = rng.normal(size=(4, 5)).astype("float32")
+    b = rng.normal(size=(5,)).astype("float32")
+
+    def run(x: Any, w: Any, b: Any) -> tuple:
+        with tf.GradientTape() as tape:
+            tape.watch([x, w, b])
+            y = ops.add(b, ops.matmul(x, w))  # the bias first: the other operand order
+            loss = tf.reduce_sum(y * y)
+        return y, tape.gradient(loss, [x, w, b])
+
+    # Eager, static shapes: one 2-D MatMul and a BiasAdd; in a graph with
+    # unknown sizes: a dynamic reshape and a broadcasting add.
+    dynamic = [tf.TensorSpec((None, None, 4), tf.float32), tf.TensorSpec((4, None)), tf.TensorSpec((None,))]
+    for fn in (run, tf.function(run, input_signature=dynamic)):
+        y, (dx, dw, db) = fn(tf.constant(x), tf.constant(w), tf.constant(b))
+        want = x @ w + b
+        np.testing.assert_allclose(y.numpy(), want, rtol=1e-5, atol=1e-5)
+        assert y.shape.as_list() == [2, 3, 5]
+        np.testing.assert_allclose(dx.numpy(), 2 * want @ w.T, rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(dw.numpy(), 2 * np.einsum("bti,bto->io", x, want), rtol=1e-4, atol=1e-4)
+        np.testing.assert_allclose(db.numpy(), 2 * want.sum(axis=(0, 1)), rtol=1e-4, atol=1e-4)

@@ -1,7 +1,8 @@
 """LSTM and GRU through a backend's fused kernel (`Backend.fused_lstm` /
-`fused_gru`, torch's `torch.lstm` / `torch.gru`) give the generic loop's
-outputs, states and gradients; masks, dropout and other activations keep
-the generic loop."""
+`fused_gru`: torch's `torch.lstm` / `torch.gru`, TensorFlow's unrolled LSTM
+inside compiled steps) give the generic loop's outputs, states and gradients,
+eagerly and in compiled `predict`/`train` steps; masks, dropout and other
+activations keep the generic loop."""
 
 from __future__ import annotations
 
@@ -58,19 +59,19 @@ def test_fused_kernel_matches_the_generic_loop(
     spy = Spy(backend, monkeypatch)
     fused, generic = pair(cls, kwargs)
     x = np.random.default_rng(1).normal(size=(4, 7, 5)).astype("float32")
-    got, want = fused(x), generic(x)
-    for a, b in zip(keras.tree.flatten(got), keras.tree.flatten(want)):
-        np.testing.assert_allclose(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b), atol=1e-5)
+    for got, want in ((fused(x), generic(x)), (fused.predict_on_batch(x), generic.predict_on_batch(x))):
+        for a, b in zip(keras.tree.flatten(got), keras.tree.flatten(want)):
+            np.testing.assert_allclose(keras.ops.convert_to_numpy(a), keras.ops.convert_to_numpy(b), atol=1e-5)
     # One training step each: the same gradients reach the variables.
     if not kwargs.get("return_state"):
-        y = np.random.default_rng(2).normal(size=keras.ops.shape(want)).astype("float32")
+        y = np.random.default_rng(2).normal(size=keras.ops.shape(generic(x))).astype("float32")
         for model in (fused, generic):
             model.compile(optimizer=keras.optimizers.SGD(0.5), loss="mse")
             model.train_on_batch(x, y)
         for a, b in zip(fused.get_weights(), generic.get_weights()):
             np.testing.assert_allclose(a, b, atol=1e-5)
-    if backend.name == "torch":
-        assert spy.used, "torch should have run its fused kernel"
+    if backend.name == "torch" or (backend.name == "tensorflow" and cls is layers.LSTM):
+        assert spy.used, f"{backend.name} should have run its fused {cls.__name__}"
 
 
 @pytest.mark.parametrize(

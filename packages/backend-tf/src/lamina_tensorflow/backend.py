@@ -46,6 +46,13 @@ class TensorFlowBackend(Backend):
             return False
         return optimizers.fused_optimizer_update(optimizer, grads, variables, learning_rate)
 
+    def fused_lstm(
+        self, sequences: Any, h: Any, c: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
+    ) -> tuple | None:
+        from lamina_tensorflow import rnn
+
+        return rnn.fused_lstm(sequences, h, c, kernel, recurrent_kernel, bias, go_backwards)
+
     def versions(self) -> dict[str, str]:
         return {"tensorflow": tf.__version__}
 

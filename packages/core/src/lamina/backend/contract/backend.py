@@ -104,9 +104,11 @@ class Backend:
 
     # -- fused recurrent kernels ------------------------------------------------
     # `LSTM` and `GRU` ask the backend for a fused whole-sequence kernel (cuDNN,
-    # oneDNN, ...) when their cell is the standard one (tanh/sigmoid, GRU with
-    # `reset_after=True`), with no mask, no dropout in this call and no
-    # unrolling. A backend answers None to let the layer run its generic loop.
+    # oneDNN, ...) or another faster whole-sequence form (TensorFlow unrolls
+    # short sequences in its graphs) when their cell is the standard one
+    # (tanh/sigmoid, GRU with `reset_after=True`), with no mask, no dropout in
+    # this call and no unrolling. A backend answers None to let the layer run
+    # its generic loop.
 
     def fused_lstm(
         self, sequences: Any, h: Any, c: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool

@@ -341,7 +341,11 @@ class NNCompositeOps(OpNamespace):
         dtype = result_type(core.dtype(query), core.dtype(key), core.dtype(value))
         query, key, value = (core.cast(t, dtype) for t in (query, key, value))
         scale = 1.0 / math.sqrt(core.shape(key)[-1]) if scale is None else scale
-        logits = core.cast(np_.einsum("BTNH,BSNH->BNTS", query, key), result_type(dtype, "float32"))
+        # Batched matmuls over (batch, heads) rather than einsums: TensorFlow's
+        # einsum gradient is ~1.6x slower on CPU; XLA sees the same dot either way.
+        heads_first = (0, 2, 1, 3)
+        logits = np_.matmul(np_.transpose(query, heads_first), np_.transpose(key, (0, 2, 3, 1)))
+        logits = core.cast(logits, result_type(dtype, "float32"))
         logits = np_.multiply(logits, scale)
         if attn_logits_soft_cap is not None:
             logits = np_.multiply(np_.tanh(np_.divide(logits, attn_logits_soft_cap)), attn_logits_soft_cap)
@@ -357,7 +361,7 @@ class NNCompositeOps(OpNamespace):
         if keep is not None:
             logits = np_.where(keep, logits, core.cast(masked_logit(core.dtype(logits)), core.dtype(logits)))
         probabilities = core.cast(self.softmax(core.cast(logits, "float32"), axis=-1), dtype)
-        return np_.einsum("BNTS,BSNH->BTNH", probabilities, value)
+        return np_.transpose(np_.matmul(probabilities, np_.transpose(value, heads_first)), heads_first)
 
 
 def _float_tensor(namespace: OpNamespace, x: Any) -> Tensor:
