@@ -48,6 +48,43 @@ def test_einsum_dense_harness_and_keras(backend: Any, kwargs: dict, shape: tuple
     assert_matches_keras(layer, x)
 
 
+@pytest.mark.parametrize(
+    "equation,form",
+    [
+        ("ab,bc->ac", (1, 1)),
+        ("abc,cde->abde", (1, 2)),
+        ("abcd,cde->abe", (2, 1)),
+        ("...b,bc->...c", (1, 1)),
+        ("abc,dc->abd", None),  # kernel contracted on its last axis
+        ("abc,acd->abd", None),  # a batch letter in the kernel
+        ("ab...,bc->ac...", None),  # right ellipsis
+        ("abc,cd->adb", None),  # output axes reordered
+        ("abc,c->ab", None),  # nothing kept from the kernel
+    ],
+)
+def test_matmul_form_recognizes_only_reshaped_matmuls(equation: str, form: Any) -> None:
+    from lamina.layers.core.einsum_dense import matmul_form
+
+    assert matmul_form(equation) == form
+
+
+@pytest.mark.parametrize("equation,kernel_shape", [("abc,cde->abde", (4, 2, 3)), ("abcd,cde->abe", (2, 4, 5))])
+def test_einsum_dense_as_matmul_matches_numpy_with_unknown_lengths(
+    backend: Any, equation: str, kernel_shape: tuple
+) -> None:
+    """The matmul path on sequences of a length unknown when compiled (two lengths, one model)."""
+    rank = len(equation.split(",")[0])
+    feature_shape = (4,) if rank == 3 else (2, 4)
+    output_shape = (None, *kernel_shape[1:]) if rank == 3 else (None, kernel_shape[-1])
+    inputs = lamina.Input((None, *feature_shape))
+    layer = layers.EinsumDense(equation, output_shape=output_shape)
+    model = lamina.Model(inputs, layer(inputs))
+    kernel = ops.convert_to_numpy(layer.kernel)
+    for length in (3, 5):
+        x = np.random.default_rng(length).normal(size=(2, length, *feature_shape)).astype("float32")
+        np.testing.assert_allclose(model.predict_on_batch(x), np.einsum(equation, x, kernel), rtol=1e-5, atol=1e-5)
+
+
 def test_einsum_dense_shapes_match_keras(backend: Any) -> None:
     pytest.importorskip("keras")
     from lamina.testing.layer_test_case import keras_module

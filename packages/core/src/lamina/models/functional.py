@@ -48,6 +48,23 @@ def _ordered_nodes(inputs: list[SymbolicTensor], outputs: list[SymbolicTensor]) 
     return order
 
 
+class _NodePlan:
+    """What `Functional._run` needs of a node, worked out once (eager calls repeat it per batch)."""
+
+    def __init__(self, node: Node) -> None:
+        self.node = node
+        operation = node.operation
+        self.is_layer = isinstance(operation, Layer)
+        # Ids of the arguments when each is one symbolic tensor, else None (nested: use `tree`).
+        args = node.call_args
+        self.arg_ids = [id(a) for a in args] if all(isinstance(a, SymbolicTensor) for a in args) else None
+        self.constant_kwargs = not any(isinstance(v, SymbolicTensor) for v in tree.flatten(node.call_kwargs))
+        self.first_arg_ids = [id(t) for t in tree.flatten(args[0])] if args else []
+        self.single_output = isinstance(node.output_structure, SymbolicTensor)
+        # A layer whose compute_mask is Layer's returns None without an input mask.
+        self.computes_masks = self.is_layer and type(operation).compute_mask is not Layer.compute_mask
+
+
 class Functional(Model):
     """A model from symbolic inputs and outputs.
 
@@ -88,6 +105,7 @@ class Functional(Model):
                     "computed by a layer. Use the Input tensors as `inputs`."
                 )
         self._nodes = _ordered_nodes(self._inputs, self._outputs)
+        self._plans: list[_NodePlan] | None = None
         self._operations: list[Operation] = []
         seen: set[int] = set()
         for node in self._nodes:
@@ -179,36 +197,38 @@ class Functional(Model):
         flat_masks = tree.flatten(mask) if mask is not None else [None] * len(self._inputs)
         for tensor, value, value_mask in zip(self._inputs, self._flatten_inputs(inputs), flat_masks):
             values[id(tensor)] = value
-            masks[id(tensor)] = value_mask
+            if value_mask is not None:
+                masks[id(tensor)] = value_mask
 
         def lookup(x: Any) -> Any:
             return values.get(id(x), x) if isinstance(x, SymbolicTensor) else x
 
-        for node in self._nodes:
-            if node.is_input:
-                continue
-            args = tree.map_structure(lookup, node.call_args)
-            kwargs = tree.map_structure(lookup, node.call_kwargs)
-            operation = node.operation
-            first_masks = [masks.get(id(t)) for t in tree.flatten(node.call_args[0])] if node.call_args else []
+        plans = self._plans
+        if plans is None:
+            plans = self._plans = [_NodePlan(node) for node in self._nodes if not node.is_input]
+        for plan in plans:
+            node, operation = plan.node, plan.node.operation
+            if plan.arg_ids is not None:  # the common case: each argument one tensor
+                args = tuple(values[i] for i in plan.arg_ids)
+            else:
+                args = tree.map_structure(lookup, node.call_args)
+            kwargs = dict(node.call_kwargs) if plan.constant_kwargs else tree.map_structure(lookup, node.call_kwargs)
             input_mask = None
-            if any(m is not None for m in first_masks):
-                input_mask = first_masks[0] if len(first_masks) == 1 else first_masks
-            if (
-                isinstance(operation, Layer)
-                and input_mask is not None
-                and operation._call_has_mask
-                and "mask" not in kwargs
-            ):
+            if masks:
+                first_masks = [masks.get(i) for i in plan.first_arg_ids]
+                if any(m is not None for m in first_masks):
+                    input_mask = first_masks[0] if len(first_masks) == 1 else first_masks
+            if input_mask is not None and plan.is_layer and operation._call_has_mask and "mask" not in kwargs:
                 kwargs["mask"] = input_mask
             if symbolic:
                 outputs = operation.compute_output_spec(*args, **kwargs)
             else:
                 outputs = operation(*args, **kwargs)
             output_mask = None
-            if isinstance(operation, Layer) and not symbolic:
+            if plan.is_layer and not symbolic and (input_mask is not None or plan.computes_masks):
                 output_mask = operation.compute_mask(args[0] if args else None, input_mask)
-            for index, (tensor, value) in enumerate(zip(node.outputs, tree.flatten(outputs))):
+            flat_outputs = [outputs] if plan.single_output else tree.flatten(outputs)
+            for index, (tensor, value) in enumerate(zip(node.outputs, flat_outputs)):
                 values[id(tensor)] = value
                 if output_mask is not None:
                     masks[id(tensor)] = output_mask[index] if isinstance(output_mask, (list, tuple)) else output_mask
