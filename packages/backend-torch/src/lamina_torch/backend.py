@@ -7,7 +7,7 @@ from typing import Any
 import torch
 
 from lamina.backend import Backend
-from lamina_torch.core import TorchCoreOps
+from lamina_torch.core import TorchCoreOps, convert
 from lamina_torch.image import TorchImageOps
 from lamina_torch.linalg import TorchLinalgOps
 from lamina_torch.math import TorchMathOps
@@ -47,6 +47,18 @@ class TorchBackend(Backend):
         if _fused_update is None:
             from lamina_torch.optimizers import fused_update as _fused_update
         return _fused_update(optimizer, grads, variables, learning_rate)
+
+    def fused_dense(self, inputs: Any, kernel: Any, bias: Any) -> Any | None:
+        # One addmm: the bias is added inside the GEMM, forward and backward.
+        kernel, bias = convert(kernel), convert(bias)
+        if not isinstance(inputs, torch.Tensor) or inputs.layout != torch.strided:
+            return None
+        dtype = kernel.dtype
+        if not dtype.is_floating_point or inputs.dtype != dtype or bias.dtype != dtype:
+            return None  # mixed dtypes: ops.matmul / ops.add apply Lamina's promotion
+        if inputs.dim() == 2:
+            return torch.addmm(bias, inputs, kernel)
+        return torch.nn.functional.linear(inputs, kernel.t(), bias) if inputs.dim() > 2 else None
 
     def fused_lstm(
         self, sequences: Any, h: Any, c: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool

@@ -102,6 +102,18 @@ class Backend:
         """Clears gradients accumulated on `variables` by the framework's own
         autograd (torch's `.grad`); a no-op for functional frameworks."""
 
+    # -- fused dense ------------------------------------------------------------
+    def fused_dense(self, inputs: Any, kernel: Any, bias: Any) -> Any | None:
+        """`inputs @ kernel + bias` in one kernel (a GEMM with bias), or None.
+
+        `Dense` asks first and otherwise runs `ops.matmul` then `ops.add`.
+        `kernel` (features, units) and `bias` (units,) may be Lamina Variables.
+        Worth it where eager dispatch pays for the separate add (torch: one
+        `addmm` saves a pass over the output forward and backward, ~3 % of an
+        MLP step); compilers (XLA, TF graphs) fuse the add themselves.
+        """
+        return None
+
     # -- fused recurrent kernels ------------------------------------------------
     # `LSTM` and `GRU` ask the backend for a fused whole-sequence kernel (cuDNN,
     # oneDNN, ...) or another faster whole-sequence form (TensorFlow unrolls

@@ -97,9 +97,13 @@ class Dense(Layer):
         self.input_spec = InputSpec(min_ndim=2, axes={-1: input_dim})
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
-        x = ops.matmul(inputs, self.kernel)
+        x = None
         if self.bias is not None:
-            x = ops.add(x, self.bias)
+            x = self._backend.fused_dense(inputs, self.kernel, self.bias)
+        if x is None:
+            x = ops.matmul(inputs, self.kernel)
+            if self.bias is not None:
+                x = ops.add(x, self.bias)
         if self.activation is not activations.linear:
             x = self.activation(x)
         return x
