@@ -110,7 +110,8 @@ class Tf2OnnxExporter(Exporter):
         if errors.messages:
             raise ValueError(
                 f"tf2onnx could not convert model '{model.name}' to ONNX: {'; '.join(errors.messages[:3])}. "
-                "Recurrent layers (LSTM, GRU, SimpleRNN) run a `tf.while_loop` that tf2onnx cannot map. "
+                "Recurrent layers that run a `tf.while_loop` (GRU, SimpleRNN, and LSTMs over sequences of "
+                "unknown length or longer than 100 steps) are what tf2onnx cannot map. "
                 "Export the model from the torch backend instead: "
                 "`lamina.models.clone_model(model, backend='torch').export(path, format='onnx')`."
             )
