@@ -261,6 +261,21 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _live_objects(backend: str) -> int:
+    """Objects the process holds: Python objects tracked by the GC, plus live device arrays on JAX.
+
+    A leak shows here; RSS also moves with the C allocator's heuristics (glibc
+    raises its mmap threshold after freeing large blocks, so later blocks of
+    that size stay in the heap: RSS steps up and plateaus without any leak).
+    """
+    count = len(gc.get_objects())
+    if backend == "jax":
+        import jax
+
+        count += len(jax.live_arrays())
+    return count
+
+
 def probe_mode(args: argparse.Namespace) -> dict:
     start = time.perf_counter()
     configure_framework(args.backend)
@@ -292,17 +307,20 @@ def probe_mode(args: argparse.Namespace) -> dict:
     else:
         contender.set_data(x2, y2)
     rss_after: dict[int, float] = {}
+    objects_after: dict[int, int] = {}
     for call in range(1, args.fit_calls + 1):
         contender.epoch()
         if call in (1, 5, args.fit_calls):
             gc.collect()
             rss_after[call] = _rss_mb()
+            objects_after[call] = _live_objects(args.backend)
     return {
         "import_seconds": import_seconds,
         "first_step_seconds": first_step,
         "rss_after_imports_mb": rss_imports,
         "rss_after_first_step_mb": rss_first,
         "rss_after_fit_calls_mb": rss_after,
+        "live_objects_after_fit_calls": objects_after,
         "peak_rss_mb": _peak_mb(),
     }
 

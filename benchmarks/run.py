@@ -390,23 +390,28 @@ def _probe_table(probes: dict) -> list[str]:
         "First step: build the model, compile, and run `fit` on one batch (native: build, first jitted/traced "
         "step), after the imports. Memory: resident set size (`/proc/self/statm`) after the imports, after the "
         "first step, and after 5 and N consecutive `fit` calls of 2 batches (native: epochs); peak is "
-        "`ru_maxrss` of the whole process (framework import included). Growth is RSS after call N − after call 5.",
+        "`ru_maxrss` of the whole process (framework import included). Growth is RSS after call N − after call 5, "
+        "and the change in live objects (Python objects tracked by the garbage collector, plus live device arrays "
+        "on JAX) over the same calls: a leak grows both; RSS alone also steps with the C allocator's heuristics.",
         "",
         "| workload | contender | imports (s) | first step (s) | RSS after imports (MB) | peak RSS (MB) | "
-        "growth over fit calls 5→N (MB) |",
-        "|---|---|---:|---:|---:|---:|---:|",
+        "RSS growth over fit calls 5→N (MB) | live objects 5→N |",
+        "|---|---|---:|---:|---:|---:|---:|---:|",
     ]
     for wname, contenders in probes.items():
         for cname, p in contenders.items():
             if "error" in p:
-                lines.append(f"| {wname} | {cname} | error: `{_first_line(p['error'])}` | | | | |")
+                lines.append(f"| {wname} | {cname} | error: `{_first_line(p['error'])}` | | | | | |")
                 continue
             after = {int(k): v for k, v in p["rss_after_fit_calls_mb"].items()}
             last = max(after)
             growth = after[last] - after.get(5, after[min(after)])
+            objects = {int(k): v for k, v in p.get("live_objects_after_fit_calls", {}).items()}
+            object_growth = f"{objects[last] - objects.get(5, objects[min(objects)]):+d}" if objects else "n/a"
             lines.append(
                 f"| {wname} | {cname} | {p['import_seconds']:.2f} | {p['first_step_seconds']:.2f} | "
-                f"{p['rss_after_imports_mb']:.0f} | {p['peak_rss_mb']:.0f} | {growth:+.1f} (N={last}) |"
+                f"{p['rss_after_imports_mb']:.0f} | {p['peak_rss_mb']:.0f} | {growth:+.1f} (N={last}) | "
+                f"{object_growth} |"
             )
     return lines + [""]
 
