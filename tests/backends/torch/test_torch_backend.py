@@ -357,3 +357,41 @@ def test_random_dtypes_and_bounds() -> None:
 
 def test_versions() -> None:
     assert get_backend("torch").versions() == {"torch": torch.__version__}
+
+
+# -- fused dense --------------------------------------------------------------
+
+
+def _autograd_node_names(node: Any, depth: int = 3) -> set:
+    if node is None or depth == 0:
+        return set()
+    names = {type(node).__name__}
+    for parent, _ in node.next_functions:
+        names |= _autograd_node_names(parent, depth - 1)
+    return names
+
+
+@pytest.mark.parametrize("shape", [(4, 3), (2, 5, 3)])
+def test_dense_runs_one_gemm_with_bias_and_matches_matmul_plus_add(torch_backend: Any, shape: tuple) -> None:
+    layer = lamina.layers.Dense(6)
+    x = torch.from_numpy(np.random.default_rng(0).normal(size=shape).astype("float32")).requires_grad_()
+    y = layer(x)
+    assert "AddmmBackward0" in _autograd_node_names(y.grad_fn)  # one GEMM with the bias, no separate add
+    assert "AddBackward0" not in _autograd_node_names(y.grad_fn)
+    kernel, bias = layer.kernel.value, layer.bias.value
+    want = torch.matmul(x, kernel) + bias
+    torch.testing.assert_close(y, want)
+    got_grads = torch.autograd.grad(y.square().sum(), [x, kernel, bias])
+    want_grads = torch.autograd.grad(want.square().sum(), [x, kernel, bias])
+    for got, expected in zip(got_grads, want_grads):
+        torch.testing.assert_close(got, expected)
+
+
+def test_fused_dense_declines_mixed_dtypes_and_sparse_inputs(torch_backend: Any) -> None:
+    kernel, bias = torch.ones(3, 2), torch.zeros(2)
+    assert torch_backend.fused_dense(torch.ones(4, 3, dtype=torch.float64), kernel, bias) is None
+    assert torch_backend.fused_dense(torch.ones(4, 3).to_sparse(), kernel, bias) is None
+    assert torch_backend.fused_dense(torch.ones(3), kernel, bias) is None  # 1-D: ops.matmul's rules
+    layer = lamina.layers.Dense(2)
+    out = layer(torch.ones(4, 3, dtype=torch.float64))  # falls back to matmul + add with promotion
+    assert out.shape == (4, 2)
