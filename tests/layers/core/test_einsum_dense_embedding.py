@@ -63,7 +63,7 @@ def test_einsum_dense_harness_and_keras(backend: Any, kwargs: dict, shape: tuple
     ],
 )
 def test_matmul_form_recognizes_only_reshaped_matmuls(equation: str, form: Any) -> None:
-    from lamina.layers.core.einsum_dense import matmul_form
+    from lamina.backend.contract.einsum_forms import matmul_form
 
     assert matmul_form(equation) == form
 
@@ -72,7 +72,8 @@ def test_matmul_form_recognizes_only_reshaped_matmuls(equation: str, form: Any) 
 def test_einsum_dense_as_matmul_matches_numpy_with_unknown_lengths(
     backend: Any, equation: str, kernel_shape: tuple
 ) -> None:
-    """The matmul path on sequences of a length unknown when compiled (two lengths, one model)."""
+    """Backends that run these einsums as a matmul (torch, TensorFlow) do so on sequences of a
+    length unknown when compiled (two lengths, one model)."""
     rank = len(equation.split(",")[0])
     feature_shape = (4,) if rank == 3 else (2, 4)
     output_shape = (None, *kernel_shape[1:]) if rank == 3 else (None, kernel_shape[-1])

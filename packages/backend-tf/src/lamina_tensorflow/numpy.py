@@ -17,6 +17,7 @@ import tensorflow as tf
 from lamina.backend import dtypes
 from lamina.backend.config import floatx
 from lamina.backend.contract import NumpyOps
+from lamina.backend.contract.einsum_forms import einsum_as_matmul, matmul_form
 from lamina_tensorflow.core import (
     convert,
     float_tensor,
@@ -545,6 +546,11 @@ class TensorFlowNumpyOps(NumpyOps):
         converted = promote(*operands) if len(operands) > 1 else [convert(operands[0])]
         if converted and converted[0].dtype == tf.bool:
             converted = [tf.cast(o, tf.int32) for o in converted]
+        form = matmul_form(subscripts) if len(converted) == 2 and converted[0].dtype.is_floating else None
+        if form is not None:  # one MatMul: its gradient is faster than Einsum's on CPU
+            result = einsum_as_matmul(self.backend, converted[0], converted[1], form)
+            if result is not None:
+                return result
         return tf.einsum(subscripts, *converted)
 
     def slogdet(self, x: Any) -> tuple:

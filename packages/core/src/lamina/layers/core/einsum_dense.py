@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import re
 from typing import Any
 
@@ -18,32 +17,6 @@ _FORMS = (
     (re.compile(r"0([a-zA-Z]+),([a-zA-Z]+)->0([a-zA-Z]+)$"), True),
     (re.compile(r"([a-zA-Z]{2,})0,([a-zA-Z]+)->([a-zA-Z]+)0$"), False),
 )
-
-
-def matmul_form(equation: str) -> tuple[int, int] | None:
-    """`(contracted, kept)` axis counts when `equation` is a matmul in disguise, else None.
-
-    That is: input = P + C, kernel = C + R, output = P + R (letters in that
-    order, an optional leading "..." in P), as in the projections of
-    multi-head attention ("abc,cde->abde", "abcd,cde->abe"). Such an einsum runs
-    as one 2-D-kernel `ops.matmul` between reshapes: the same arithmetic, but
-    frameworks dispatch a matmul faster than an einsum (torch eager, ~20 µs)
-    and differentiate it faster (TensorFlow).
-    """
-    match = re.fullmatch(r"(0?)([a-zA-Z]+),([a-zA-Z]+)->(0?)([a-zA-Z]+)", equation.replace("...", "0"))
-    if match is None or match.group(1) != match.group(4):
-        return None
-    inputs, kernel, outputs = match.group(2), match.group(3), match.group(5)
-    if any(len(set(spec)) != len(spec) for spec in (inputs, kernel, outputs)):
-        return None
-    contracted = "".join(c for c in inputs if c not in outputs)
-    count = len(contracted)
-    if count == 0 or not inputs.endswith(contracted) or not kernel.startswith(contracted):
-        return None
-    prefix, rest = inputs[:-count], kernel[count:]
-    if not rest or outputs != prefix + rest or any(c in inputs for c in rest):
-        return None
-    return count, len(rest)
 
 
 def analyze_einsum_string(equation: str, bias_axes: str | None, input_shape: Any, output_shape: Any) -> tuple:
@@ -209,7 +182,6 @@ class EinsumDense(Layer):
                 f"'{output_letters}' of the equation. Received: bias_axes={bias_axes!r}"
             )
         self.equation = equation
-        self._matmul_form = matmul_form(equation)
         self.partial_output_shape = tuple(output_shape)
         self.bias_axes = bias_axes
         self.activation = activations.get(activation)
@@ -257,23 +229,12 @@ class EinsumDense(Layer):
             )
 
     def call(self, inputs: Any, training: bool | None = None) -> Any:
-        x = self._contract(inputs) if self._matmul_form else ops.einsum(self.equation, inputs, self.kernel)
+        x = ops.einsum(self.equation, inputs, self.kernel)
         if self.bias is not None:
             x = ops.add(x, self.bias)
         if self.activation is not activations.linear:
             x = self.activation(x)
         return x
-
-    def _contract(self, inputs: Any) -> Any:
-        """`einsum(equation, inputs, kernel)` for a `matmul_form` equation, as one matmul."""
-        contracted, kept = self._matmul_form
-        kernel_shape = tuple(self.kernel.shape)
-        size, rest = math.prod(kernel_shape[:contracted]), kernel_shape[contracted:]
-        lead = tuple(ops.shape(inputs))[: -contracted or None]
-        x = inputs if contracted == 1 else ops.reshape(inputs, (*lead, size))
-        kernel = self.kernel if contracted == 1 and kept == 1 else ops.reshape(self.kernel, (size, math.prod(rest)))
-        x = ops.matmul(x, kernel)
-        return x if kept == 1 else ops.reshape(x, (*lead, *rest))
 
     def compute_output_shape(self, input_shape: Any) -> tuple:
         _, _, output_shape, _, _ = analyze_einsum_string(
