@@ -1,7 +1,9 @@
 """`ops.dot_product_attention` and `ops.layer_normalization` against NumPy on
 every backend, in the configurations the fused kernels take (torch runs
-`F.scaled_dot_product_attention` and `F.layer_norm`): masks, a bias, causal
-attention, fully masked rows, several trailing axes, half precision."""
+`F.scaled_dot_product_attention` and `F.layer_norm`, JAX
+`jax.nn.dot_product_attention`): masks of rank 2 to 4, a bias, causal
+attention, fully masked rows, a value head size unlike the query's (the
+composed default), several trailing axes, half precision."""
 
 from __future__ import annotations
 
@@ -39,6 +41,7 @@ def tensors(rng: np.random.Generator) -> tuple:
         {},
         {"scale": 0.3},
         {"mask": "random"},
+        {"mask": "two_d"},
         {"mask": "one_row_empty"},
         {"bias": True},
         {"bias": True, "mask": "random"},
@@ -51,6 +54,8 @@ def test_dot_product_attention(backend: Any, options: dict) -> None:
     kwargs: dict = {"scale": options.get("scale")}
     if options.get("mask") == "random":
         kwargs["mask"] = rng.random((2, 1, 5, 6)) > 0.3
+    elif options.get("mask") == "two_d":
+        kwargs["mask"] = rng.random((5, 6)) > 0.3  # (query, key), broadcast over batch and heads
     elif options.get("mask") == "one_row_empty":
         mask = np.ones((2, 1, 5, 6), bool)
         mask[0, 0, 2] = False  # attends uniformly, as the composed default does (no NaN)
@@ -61,6 +66,14 @@ def test_dot_product_attention(backend: Any, options: dict) -> None:
     want = attention_reference(q, k, v, kwargs.get("bias"), kwargs.get("mask"), kwargs["scale"])
     assert np.all(np.isfinite(got))
     np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-5)
+
+
+def test_attention_with_a_larger_value_head(backend: Any) -> None:
+    rng = np.random.default_rng(3)
+    q, k, _ = tensors(rng)
+    v = rng.standard_normal((2, 6, 3, 7)).astype("float32")
+    got = ops.convert_to_numpy(ops.dot_product_attention(q, k, v))
+    np.testing.assert_allclose(got, attention_reference(q, k, v), rtol=1e-4, atol=1e-5)
 
 
 def test_causal_attention(backend: Any) -> None:
