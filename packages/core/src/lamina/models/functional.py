@@ -55,9 +55,9 @@ class _NodePlan:
         self.node = node
         operation = node.operation
         self.is_layer = isinstance(operation, Layer)
-        # Ids of the arguments when each is one symbolic tensor, else None (nested: use `tree`).
+        # True when each argument is one symbolic tensor (else nested: `tree` maps them).
         args = node.call_args
-        self.arg_ids = [id(a) for a in args] if all(isinstance(a, SymbolicTensor) for a in args) else None
+        self.flat_args = all(isinstance(a, SymbolicTensor) for a in args)
         self.constant_kwargs = not any(isinstance(v, SymbolicTensor) for v in tree.flatten(node.call_kwargs))
         self.first_arg_ids = [id(t) for t in tree.flatten(args[0])] if args else []
         self.single_output = isinstance(node.output_structure, SymbolicTensor)
@@ -208,8 +208,8 @@ class Functional(Model):
             plans = self._plans = [_NodePlan(node) for node in self._nodes if not node.is_input]
         for plan in plans:
             node, operation = plan.node, plan.node.operation
-            if plan.arg_ids is not None:  # the common case: each argument one tensor
-                args = tuple(values[i] for i in plan.arg_ids)
+            if plan.flat_args:  # the common case: each argument one tensor
+                args = tuple(values.get(id(a), a) for a in node.call_args)
             else:
                 args = tree.map_structure(lookup, node.call_args)
             kwargs = dict(node.call_kwargs) if plan.constant_kwargs else tree.map_structure(lookup, node.call_kwargs)
