@@ -395,3 +395,13 @@ def test_fused_dense_declines_mixed_dtypes_and_sparse_inputs(torch_backend: Any)
     layer = lamina.layers.Dense(2)
     out = layer(torch.ones(4, 3, dtype=torch.float64))  # falls back to matmul + add with promotion
     assert out.shape == (4, 2)
+
+
+def test_variables_store_contiguous_tensors(torch_backend: Any) -> None:
+    """An initializer may return a transposed view (Orthogonal does); the fused optimizer kernels need dense memory."""
+    variable = lamina.Variable(torch.arange(6.0).reshape(2, 3).t())
+    assert variable.value.is_contiguous()
+    np.testing.assert_array_equal(ops.convert_to_numpy(variable), np.arange(6.0).reshape(2, 3).T)
+    layer = lamina.layers.LSTM(4)
+    layer.build((None, 3, 2))
+    assert all(v.value.is_contiguous() for v in layer.weights)

@@ -30,9 +30,10 @@ class TorchVariable(Variable):
                 "device (it has no values). Create variables outside shape inference."
             )
         device = _state.device if _state.device != META else DEFAULT_DEVICE
-        # A private copy: the caller's tensor or NumPy buffer must not change
-        # when the variable is assigned in place.
-        tensor = value.detach().to(device=device, copy=True)
+        # A private, contiguous copy: the caller's tensor or NumPy buffer must not
+        # change when the variable is assigned in place, and the fused optimizer
+        # kernels need dense memory (the Orthogonal initializer returns a transpose).
+        tensor = value.detach().to(device=device, copy=True, memory_format=torch.contiguous_format)
         if tensor.is_floating_point() or tensor.is_complex():
             self._value = torch.nn.Parameter(tensor, requires_grad=self._trainable)
         else:
