@@ -504,6 +504,28 @@ def test_jit_compile_true_matches_eager() -> None:
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
 
 
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_jit_compile_true_runs_the_fused_recurrent_kernels_outside_the_graph(cell: str) -> None:
+    """torch.compile cannot trace torch.lstm's oneDNN kernel on a CPU: the kernel runs
+    eagerly between compiled graphs, with the eager model's results."""
+    pytest.importorskip("torch._inductor")
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(16, 5, 3)).astype("float32"), rng.integers(0, 3, size=16)
+    weights = []
+    for jit_compile in (False, True):
+        keras.utils.set_random_seed(3)
+        model = keras.Sequential([keras.Input((5, 3)), getattr(keras.layers, cell)(4), keras.layers.Dense(3)])
+        model.compile(
+            optimizer=keras.optimizers.Adam(0.01),
+            loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+            jit_compile=jit_compile,
+        )
+        model.fit(x, y, batch_size=8, epochs=2, shuffle=False, verbose=0)
+        weights.append([v.numpy() for v in model.trainable_variables])
+    for got, expected in zip(weights[1], weights[0]):
+        np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
 def test_jit_compile_true_compiles_a_users_whole_train_step() -> None:
     """As Keras does on torch; the optimizer update inside is traced (the fused
     kernels stay out of compiled code)."""

@@ -6,6 +6,12 @@ Keras keeps LSTM gates as (i, f, c, o), the order torch uses too; GRU gates
 are (z, r, h) in Keras and (r, z, n) in torch, so GRU weights are reordered.
 Kernels are transposed to torch's (gates, features) layout inside autograd,
 so gradients reach Lamina's variables.
+
+Under `torch.compile` (`jit_compile=True`) the kernels run outside the
+compiled graph (`torch.compiler.disable`, a graph break): tracing
+`torch.lstm` on a CPU fails in its oneDNN kernel ("expected Tensor() for op
+aten.mkldnn_rnn_layer", torch 2.13), and compiling the generic loop instead
+unrolls the sequence into a graph ~40x slower than the kernel.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ def _ready(*tensors: Any) -> bool:
     return dtype.is_floating_point and all(t.dtype == dtype for t in tensors)
 
 
+@torch.compiler.disable
 def fused_lstm(
     sequences: Any, h: Any, c: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
 ) -> tuple | None:
@@ -44,6 +51,7 @@ def _zr_to_rz(matrix: Any) -> Any:
     return torch.cat([r, z, n], dim=-1)
 
 
+@torch.compiler.disable
 def fused_gru(
     sequences: Any, h: Any, kernel: Any, recurrent_kernel: Any, bias: Any, go_backwards: bool
 ) -> tuple | None:
