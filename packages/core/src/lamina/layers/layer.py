@@ -43,6 +43,8 @@ _UNTRACKED = frozenset(
         "_step_functions",
         "optimizer",
         "history",
+        # A functional model's per-node call plans (no layers or variables of their own).
+        "_plans",
     }
 )
 # Set once any layer adds a loss during a call; until then calls skip clearing.

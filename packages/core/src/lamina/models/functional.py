@@ -203,7 +203,7 @@ class Functional(Model):
         def lookup(x: Any) -> Any:
             return values.get(id(x), x) if isinstance(x, SymbolicTensor) else x
 
-        plans = self._plans
+        plans = getattr(self, "_plans", None)  # absent on objects restored without __init__
         if plans is None:
             plans = self._plans = [_NodePlan(node) for node in self._nodes if not node.is_input]
         for plan in plans:
