@@ -342,3 +342,18 @@ def test_loss_scale_optimizer_config_and_errors(backend: Any) -> None:
         keras.mixed_precision.LossScaleOptimizer(keras.optimizers.SGD(), clipnorm=1.0)
     with pytest.raises(ValueError, match="`inner_optimizer` must be"):
         keras.mixed_precision.LossScaleOptimizer("sgd")
+
+
+def test_losses_score_half_precision_predictions_in_float32(backend: Any) -> None:
+    """As Keras: `Loss.__call__` converts predictions to the loss's dtype before computing."""
+    rng = np.random.default_rng(0)
+    logits = rng.normal(scale=4.0, size=(64, 10)).astype("float16")
+    labels = keras.ops.convert_to_tensor(rng.integers(0, 10, size=64))  # tensors: the fast path
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True)
+    got = loss(labels, keras.ops.convert_to_tensor(logits))
+    assert keras.ops.dtype(got) == "float32"
+    want = loss(labels, keras.ops.convert_to_tensor(logits.astype("float32")))
+    np.testing.assert_allclose(keras.ops.convert_to_numpy(got), keras.ops.convert_to_numpy(want), rtol=1e-6)
+    mse = keras.losses.MeanSquaredError()
+    x = keras.ops.convert_to_tensor(logits)
+    assert keras.ops.dtype(mse(keras.ops.zeros((64, 10)), x)) == "float32"

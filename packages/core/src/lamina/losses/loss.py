@@ -167,6 +167,11 @@ class Loss:
         in_mask = masking.get_mask(y_pred)
         if sample_weight is None and in_mask is None and ops.is_tensor(y_pred) and ops.is_tensor(y_true):
             # The common case (one tensor each, no weights, no mask): no structure walks.
+            dtype = ops.dtype(y_pred)
+            if dtype != self._dtype and dtypes.is_float(dtype):
+                # As Keras: predictions in the loss's dtype (float16 outputs of a
+                # mixed-precision model are scored in float32).
+                y_pred = ops.cast(y_pred, self._dtype)
             losses = self.call(y_true, y_pred)
             if masking.get_mask(losses) is None:
                 if self.reduction in ("sum_over_batch_size", "mean"):
