@@ -85,10 +85,13 @@ class ArrayDataAdapter(EpochSourceAdapter):
     def _new_pass(self) -> Iterator[Any]:
         indices = self._indices()
         contiguous = self._shuffle is False
+        data = self._data
+        # The common case, `(x, y)` arrays: index them directly, without `tree`.
+        flat = type(data) is tuple and all(leaf is None or type(leaf) is np.ndarray for leaf in data)
         for start in range(0, self._size, self._batch_size):
             stop = min(start + self._batch_size, self._size)
-            if contiguous:
-                yield tree.map_structure(lambda a, lo=start, hi=stop: None if a is None else a[lo:hi], self._data)
+            rows = slice(start, stop) if contiguous else indices[start:stop]
+            if flat:
+                yield tuple(None if a is None else a[rows] for a in data)
             else:
-                chosen = indices[start:stop]
-                yield tree.map_structure(lambda a, rows=chosen: None if a is None else a[rows], self._data)
+                yield tree.map_structure(lambda a, rows=rows: None if a is None else a[rows], data)
