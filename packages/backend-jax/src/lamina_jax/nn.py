@@ -282,11 +282,7 @@ class JaxNNOps(NNOps):
         """
         query, key, value = convert(query), convert(key), convert(value)
         fusable = (
-            attn_logits_soft_cap is None
-            and not flash_attention
-            and query.ndim == 4
-            and jnp.issubdtype(query.dtype, jnp.floating)
-            and query.dtype == key.dtype == value.dtype
+            self._attention_fusable(query, key, value, flash_attention, attn_logits_soft_cap)
             and value.shape[-1] == query.shape[-1]  # jax.nn's requirement (Keras's value_dim may differ)
         )
         if not fusable:

@@ -173,13 +173,8 @@ class TorchNNOps(NNOps):
     ) -> Tensor:
         """`F.scaled_dot_product_attention` (fused kernels) on (batch, length, heads, dim)."""
         query, key, value = _tensor(query), _tensor(key), _tensor(value)
-        fusable = (
-            attn_logits_soft_cap is None
-            and query.ndim == 4
-            and query.dtype.is_floating_point
-            and query.dtype == key.dtype == value.dtype
-            and not (is_causal and mask is not None)
-            and not flash_attention
+        fusable = self._attention_fusable(query, key, value, flash_attention, attn_logits_soft_cap) and not (
+            is_causal and mask is not None
         )
         if not fusable:
             return super().dot_product_attention(

@@ -305,6 +305,22 @@ class NNCompositeOps(OpNamespace):
         return self._np.squeeze(result, 0) if squeeze else result
 
     # -- attention -----------------------------------------------------------
+    def _attention_fusable(
+        self, query: Tensor, key: Tensor, value: Tensor, flash_attention: Any, attn_logits_soft_cap: Any
+    ) -> bool:
+        """Whether a backend's fused attention kernel may take these arguments: 4-D
+        tensors of one floating dtype, no logit soft cap, no flash kernel asked for.
+        Backends add their kernel's own limits."""
+        core = self.backend.core
+        dtype = core.dtype(query)
+        return (
+            attn_logits_soft_cap is None
+            and not flash_attention
+            and len(core.shape(query)) == 4
+            and "float" in dtype
+            and core.dtype(key) == dtype == core.dtype(value)
+        )
+
     def dot_product_attention(
         self,
         query: Tensor,
