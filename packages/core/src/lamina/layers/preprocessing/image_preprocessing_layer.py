@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina import ops
+from lamina import ops, random
 from lamina.backend.contract.image_ops import standardize_data_format
 from lamina.layers.layer import Layer
 
@@ -25,6 +25,8 @@ class ImagePreprocessingLayer(Layer):
     _USE_BASE_FACTOR = True
     #: Range a `factor` value must lie in.
     _FACTOR_BOUNDS = (-1, 1)
+    #: The layer's own arguments `get_config` adds (after `data_format`), read from its attributes.
+    _CONFIG_ATTRIBUTES: tuple[str, ...] = ()
 
     def __init__(
         self, factor: Any = None, bounding_box_format: str | None = None, data_format: str | None = None, **kwargs: Any
@@ -62,6 +64,17 @@ class ImagePreprocessingLayer(Layer):
         factor = abs(factor)
         return max(-factor, low), factor
 
+    # -- randomness -----------------------------------------------------------------------
+    def _init_seed(self, seed: int | None) -> None:
+        """Keeps `seed` (for the config) and makes the layer's SeedGenerator from it."""
+        self.seed = seed
+        self.seed_generator = random.SeedGenerator(seed)
+
+    def _draw_factors(self, count: Any) -> Any:
+        """`count` values drawn uniformly from the `factor` range, in the layer's dtype."""
+        low, high = self.factor
+        return random.uniform((count,), minval=low, maxval=high, dtype=self.compute_dtype, seed=self.seed_generator)
+
     # -- shapes -------------------------------------------------------------------------
     def _image_axes(self, rank: int) -> tuple:
         """(height axis, width axis) for inputs of `rank`."""
@@ -87,6 +100,7 @@ class ImagePreprocessingLayer(Layer):
     def get_config(self) -> dict:
         config = super().get_config()
         config["data_format"] = self.data_format
+        config.update({name: getattr(self, name) for name in self._CONFIG_ATTRIBUTES})
         return config
 
 

@@ -29,11 +29,12 @@ class RandomBrightness(ImagePreprocessingLayer):
         ```
     """
 
+    _CONFIG_ATTRIBUTES = ("factor", "value_range", "seed")
+
     def __init__(self, factor: Any, value_range: Any = (0, 255), seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(factor=factor, **kwargs)
         self.value_range = check_value_range(value_range)
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = self._check_images(inputs)
@@ -51,11 +52,6 @@ class RandomBrightness(ImagePreprocessingLayer):
         )
         low, high = self.value_range
         return ops.clip(images + delta * (high - low), low, high)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
-        return config
 
 
 def check_value_range(value_range: Any) -> list:

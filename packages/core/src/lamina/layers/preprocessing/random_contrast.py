@@ -34,6 +34,7 @@ class RandomContrast(ImagePreprocessingLayer):
     """
 
     _FACTOR_BOUNDS = (0, 1)
+    _CONFIG_ATTRIBUTES = ("factor", "value_range", "seed")
 
     def __init__(self, factor: Any, value_range: Any = (0, 255), seed: int | None = None, **kwargs: Any) -> None:
         super().__init__(factor=factor, **kwargs)
@@ -42,8 +43,7 @@ class RandomContrast(ImagePreprocessingLayer):
                 f"The `value_range` argument should be a pair (min, max). Received: value_range={value_range}"
             )
         self.value_range = value_range
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = self._check_images(inputs)
@@ -63,8 +63,3 @@ class RandomContrast(ImagePreprocessingLayer):
         mean = ops.mean(ops.mean(images, axis=height_axis, keepdims=True), axis=width_axis, keepdims=True)
         adjusted = (images - mean) * contrast + mean
         return ops.clip(adjusted, self.value_range[0], self.value_range[1])
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
-        return config

@@ -44,8 +44,7 @@ class RandomCrop(ImagePreprocessingLayer):
         check_size("RandomCrop", height, width)
         self.height = height
         self.width = width
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = ops.cast(self._check_images(inputs), self.compute_dtype)

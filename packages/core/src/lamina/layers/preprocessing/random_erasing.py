@@ -86,8 +86,7 @@ class RandomErasing(ImagePreprocessingLayer):
         self.fill_value = fill_value
         check_value_range(value_range)
         self.value_range = value_range
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = ops.cast(self._check_images(inputs), self.compute_dtype)
@@ -116,9 +115,7 @@ class RandomErasing(ImagePreprocessingLayer):
         inside_x = ops.logical_and(cols[None, :] >= x0[:, None], cols[None, :] < x1[:, None])
         box = ops.logical_and(inside_y[:, :, None], inside_x[:, None, :])  # (batch, height, width)
         box = box[..., None] if self.data_format == "channels_last" else box[:, None]
-        probability = random.uniform(
-            (batch,), minval=self.factor[0], maxval=self.factor[1], dtype=self.compute_dtype, seed=self.seed_generator
-        )
+        probability = self._draw_factors(batch)
         apply = random.uniform((batch,), dtype=self.compute_dtype, seed=self.seed_generator) < probability
         mask = ops.logical_and(box, ops.reshape(apply, (-1, 1, 1, 1)))
         erased = ops.where(mask, self._fill(shape), images)

@@ -49,8 +49,7 @@ class RandomFlip(ImagePreprocessingLayer):
                 f"RandomFlip layer {self.name} received an unknown mode. Expected one of {modes}. Received: mode={mode!r}"
             )
         self.mode = mode
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = ops.cast(self._check_images(inputs), self.compute_dtype)

@@ -72,8 +72,7 @@ class RandomGaussianBlur(ImagePreprocessingLayer):
         self.sigma = parse_range(self, sigma, "sigma")
         check_value_range(value_range)
         self.value_range = value_range
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = ops.cast(self._check_images(inputs), self.compute_dtype)
@@ -83,9 +82,7 @@ class RandomGaussianBlur(ImagePreprocessingLayer):
         if rank == 3:
             images = ops.expand_dims(images, 0)
         batch = ops.shape(images)[0]
-        probability = random.uniform(
-            (batch,), minval=self.factor[0], maxval=self.factor[1], dtype=self.compute_dtype, seed=self.seed_generator
-        )
+        probability = self._draw_factors(batch)
         apply = random.uniform((batch,), dtype=self.compute_dtype, seed=self.seed_generator) < probability
         sigmas = (
             random.uniform(

@@ -31,6 +31,8 @@ class RandomGrayscale(ImagePreprocessingLayer):
 
     _USE_BASE_FACTOR = False
 
+    _CONFIG_ATTRIBUTES = ("factor", "seed")
+
     def __init__(
         self, factor: float = 0.5, data_format: str | None = None, seed: int | None = None, **kwargs: Any
     ) -> None:
@@ -38,8 +40,7 @@ class RandomGrayscale(ImagePreprocessingLayer):
         if not isinstance(factor, (int, float)) or isinstance(factor, bool) or not 0 <= factor <= 1:
             raise ValueError(f"`factor` should be a probability between 0 and 1. Received: factor={factor}")
         self.factor = factor
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = self._check_images(inputs)
@@ -52,8 +53,3 @@ class RandomGrayscale(ImagePreprocessingLayer):
         apply = ops.reshape(ops.less(draws, self.factor), (batch, 1, 1, 1) if len(shape) == 4 else (1, 1, 1))
         gray = ops.image.rgb_to_grayscale(images, data_format=self.data_format)
         return ops.where(apply, gray, images)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "seed": self.seed})
-        return config

@@ -34,6 +34,7 @@ class RandomHue(ImagePreprocessingLayer):
     """
 
     _FACTOR_BOUNDS = (0, 1)
+    _CONFIG_ATTRIBUTES = ("factor", "value_range", "seed")
 
     def __init__(
         self,
@@ -46,8 +47,7 @@ class RandomHue(ImagePreprocessingLayer):
         super().__init__(factor=factor, data_format=data_format, **kwargs)
         check_value_range(value_range)
         self.value_range = value_range
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = self._check_images(inputs)
@@ -57,9 +57,7 @@ class RandomHue(ImagePreprocessingLayer):
         rank = len(ops.shape(images))
         batch = ops.shape(images)[0] if rank == 4 else 1
         signs = ops.where(random.uniform((batch,), seed=self.seed_generator) > 0.5, -1.0, 1.0)
-        amounts = random.uniform(
-            (batch,), minval=self.factor[0], maxval=self.factor[1], dtype=self.compute_dtype, seed=self.seed_generator
-        )
+        amounts = self._draw_factors(batch)
         shift = per_image(ops.cast(signs, self.compute_dtype) * amounts * 0.5, rank)
         low, high = self.value_range
         unit = (images - low) / (high - low)
@@ -69,8 +67,3 @@ class RandomHue(ImagePreprocessingLayer):
         hue = ops.where(hue < 0.0, hue + 1.0, hue)
         rgb = ops.image.hsv_to_rgb(replace_channel(hsv, 0, hue, self.data_format), data_format=self.data_format)
         return ops.clip(rgb, 0.0, 1.0) * (high - low) + low
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
-        return config

@@ -61,8 +61,7 @@ class RandomRotation(ImagePreprocessingLayer):
         self.fill_mode = fill_mode
         self.interpolation = interpolation
         self.fill_value = fill_value
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = ops.cast(self._check_images(inputs), self.compute_dtype)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from lamina import ops, random
+from lamina import ops
 from lamina.backend.config import epsilon
 from lamina.layers.preprocessing.image_preprocessing_layer import ImagePreprocessingLayer
 from lamina.layers.preprocessing.random_brightness import check_value_range
@@ -51,6 +51,8 @@ class RandomSaturation(ImagePreprocessingLayer):
         ```
     """
 
+    _CONFIG_ATTRIBUTES = ("factor", "value_range", "seed")
+
     def __init__(
         self,
         factor: Any,
@@ -61,8 +63,7 @@ class RandomSaturation(ImagePreprocessingLayer):
     ) -> None:
         super().__init__(factor=factor, data_format=data_format, **kwargs)
         self.value_range = check_value_range(value_range)
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = self._check_images(inputs)
@@ -71,17 +72,10 @@ class RandomSaturation(ImagePreprocessingLayer):
         images = ops.cast(images, self.compute_dtype)
         rank = len(ops.shape(images))
         batch = ops.shape(images)[0] if rank == 4 else 1
-        draws = random.uniform(
-            (batch,), minval=self.factor[0], maxval=self.factor[1], dtype=self.compute_dtype, seed=self.seed_generator
-        )
+        draws = self._draw_factors(batch)
         scale = per_image(draws / (1.0 - draws + epsilon()), rank)
         hsv = ops.image.rgb_to_hsv(images, data_format=self.data_format)
         saturation = ops.take(hsv, 1, axis=channel_axis(self.data_format)) * scale
         saturation = ops.clip(saturation, self.value_range[0], self.value_range[1])
         hsv = replace_channel(hsv, 1, saturation, self.data_format)
         return ops.image.hsv_to_rgb(hsv, data_format=self.data_format)
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
-        return config

@@ -6,7 +6,7 @@ from typing import Any
 
 import numpy as np
 
-from lamina import ops, random
+from lamina import ops
 from lamina.layers.preprocessing.image_preprocessing_layer import ImagePreprocessingLayer
 from lamina.layers.preprocessing.random_brightness import check_value_range
 
@@ -39,6 +39,7 @@ class RandomSharpness(ImagePreprocessingLayer):
     """
 
     _FACTOR_BOUNDS = (0, 1)
+    _CONFIG_ATTRIBUTES = ("factor", "value_range", "seed")
 
     def __init__(
         self,
@@ -50,8 +51,7 @@ class RandomSharpness(ImagePreprocessingLayer):
     ) -> None:
         super().__init__(factor=factor, data_format=data_format, **kwargs)
         self.value_range = check_value_range(value_range)
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     def call(self, inputs: Any, training: bool = True) -> Any:
         images = ops.cast(self._check_images(inputs), self.compute_dtype)
@@ -63,9 +63,7 @@ class RandomSharpness(ImagePreprocessingLayer):
         if self.data_format == "channels_first":
             images = ops.transpose(images, (0, 2, 3, 1))
         batch, channels = ops.shape(images)[0], ops.shape(images)[-1]
-        draws = random.uniform(
-            (batch,), minval=self.factor[0], maxval=self.factor[1], dtype=self.compute_dtype, seed=self.seed_generator
-        )
+        draws = self._draw_factors(batch)
         sharpness = ops.reshape(draws * 2.0, (-1, 1, 1, 1))
         kernel = ops.convert_to_tensor(np.tile(_SMOOTH[:, :, None, None], (1, 1, channels, 1)), self.compute_dtype)
         smoothed = ops.depthwise_conv(images, kernel, strides=1, padding="same", data_format="channels_last")
@@ -74,8 +72,3 @@ class RandomSharpness(ImagePreprocessingLayer):
         if self.data_format == "channels_first":
             images = ops.transpose(images, (0, 3, 1, 2))
         return images[0] if rank == 3 else images
-
-    def get_config(self) -> dict:
-        config = super().get_config()
-        config.update({"factor": self.factor, "value_range": self.value_range, "seed": self.seed})
-        return config

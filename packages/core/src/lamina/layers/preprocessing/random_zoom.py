@@ -59,8 +59,7 @@ class RandomZoom(ImagePreprocessingLayer):
         self.fill_mode = fill_mode
         self.fill_value = fill_value
         self.interpolation = interpolation
-        self.seed = seed
-        self.seed_generator = random.SeedGenerator(seed)
+        self._init_seed(seed)
 
     @staticmethod
     def _zoom_range(factor: Any, name: str) -> tuple:
