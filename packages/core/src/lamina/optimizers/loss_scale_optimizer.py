@@ -144,14 +144,7 @@ class LossScaleOptimizer(Optimizer):
 
     def apply(self, grads: list, trainable_variables: list | None = None) -> Any:
         """Unscales `grads` and applies them, or skips the step if one is not finite."""
-        if trainable_variables is None:
-            if not self.built:
-                raise ValueError(
-                    "When passing `grads` without `trainable_variables`, the optimizer must already be built."
-                )
-            trainable_variables = self._trainable_variables
-        grads = list(grads)
-        trainable_variables = list(trainable_variables)
+        grads, trainable_variables = self._apply_arguments(grads, trainable_variables)
         if not self.built:
             self.build(trainable_variables)
         assert self.step_counter is not None and self.dynamic_scale is not None

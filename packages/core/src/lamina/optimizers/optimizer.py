@@ -333,16 +333,19 @@ class Optimizer:
             return ops.multiply(loss, self.loss_scale_factor)
         return loss
 
-    def apply(self, grads: list, trainable_variables: list | None = None) -> Any:
-        """Updates `trainable_variables` (default: those it was built with) from `grads`."""
+    def _apply_arguments(self, grads: Any, trainable_variables: Any) -> tuple[list, list]:
+        """`apply`'s arguments as lists; the variables default to those the optimizer was built with."""
         if trainable_variables is None:
             if not self.built:
                 raise ValueError(
                     "When passing `grads` without `trainable_variables`, the optimizer must already be built."
                 )
             trainable_variables = self._trainable_variables
-        grads = list(grads)
-        trainable_variables = list(trainable_variables)
+        return list(grads), list(trainable_variables)
+
+    def apply(self, grads: list, trainable_variables: list | None = None) -> Any:
+        """Updates `trainable_variables` (default: those it was built with) from `grads`."""
+        grads, trainable_variables = self._apply_arguments(grads, trainable_variables)
         if len(grads) != len(trainable_variables):
             raise ValueError(
                 f"Received {len(grads)} gradients for {len(trainable_variables)} variables. "
