@@ -31,16 +31,10 @@ def kit_dir() -> Path:
 def numpy_backend() -> Iterator[Any]:
     """The "numpy" backend of lamina-numpy, active for the test."""
     require(installed("lamina_numpy"), "lamina-numpy is not installed")
-    from lamina.backend import get_backend, state
+    from lamina.testing.pytest_plugin import backend_in_use
 
-    instance = get_backend("numpy")
-    previous = state.default_or_none()
-    state.set_default(instance)
-    try:
-        with state.backend_scope(instance):
-            yield instance
-    finally:
-        state.set_default(previous)
+    with backend_in_use("numpy") as instance:
+        yield instance
 
 
 # Outside the plugin-kit session these files have nothing to check (their

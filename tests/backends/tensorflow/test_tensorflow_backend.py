@@ -6,7 +6,6 @@ Ops inside `tf.function` (with and without XLA), NumPy advanced indexing,
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -16,19 +15,7 @@ tf = pytest.importorskip("tensorflow")
 
 import lamina  # noqa: E402
 from lamina import ops, random  # noqa: E402
-from lamina.backend import SymbolicTensor, get_backend, state  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def tf_backend() -> Iterator[Any]:
-    backend = get_backend("tensorflow")
-    previous = state.default_or_none()
-    state.set_default(backend)
-    try:
-        with state.backend_scope(backend):
-            yield backend
-    finally:
-        state.set_default(previous)
+from lamina.backend import SymbolicTensor, get_backend  # noqa: E402
 
 
 def _step(x: Any, labels: Any, seed: Any) -> dict:

@@ -13,7 +13,6 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -23,19 +22,6 @@ tf = pytest.importorskip("tensorflow")
 
 import lamina  # noqa: E402
 from lamina import layers  # noqa: E402
-from lamina.backend import get_backend, state  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def tf_backend() -> Iterator[Any]:
-    backend = get_backend("tensorflow")
-    previous = state.default_or_none()
-    state.set_default(backend)
-    try:
-        with state.backend_scope(backend):
-            yield backend
-    finally:
-        state.set_default(previous)
 
 
 @pytest.fixture(scope="module")

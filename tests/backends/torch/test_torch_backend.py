@@ -7,7 +7,6 @@ negative steps, shape inference on the "meta" device, Variables stored as
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import numpy as np
@@ -17,21 +16,8 @@ torch = pytest.importorskip("torch")
 
 import lamina  # noqa: E402
 from lamina import ops, random  # noqa: E402
-from lamina.backend import SymbolicTensor, get_backend, state  # noqa: E402
+from lamina.backend import SymbolicTensor, get_backend  # noqa: E402
 from lamina.backend.symbolic import compute_output_spec  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def torch_backend() -> Iterator[Any]:
-    backend = get_backend("torch")
-    previous = state.default_or_none()
-    state.set_default(backend)
-    try:
-        with state.backend_scope(backend):
-            yield backend
-    finally:
-        state.set_default(previous)
-
 
 # -- conversion ---------------------------------------------------------------
 

@@ -8,6 +8,7 @@ a backend skip with the reason.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator
 from typing import Any
 
@@ -41,12 +42,13 @@ def pytest_generate_tests(metafunc: Any) -> None:
         metafunc.parametrize("backend_name", names, scope="session")
 
 
-@pytest.fixture
-def backend(backend_name: str) -> Iterator[Any]:
-    """The Backend under test, active (and the default) for the whole test."""
+@contextlib.contextmanager
+def backend_in_use(name: str) -> Iterator[Any]:
+    """Makes the backend `name` the default and the active one for the block
+    (yielding it), and restores the previous default after it."""
     from lamina.backend import get_backend, state
 
-    instance = get_backend(backend_name)
+    instance = get_backend(name)
     previous = state.default_or_none()
     state.set_default(instance)
     try:
@@ -54,6 +56,13 @@ def backend(backend_name: str) -> Iterator[Any]:
             yield instance
     finally:
         state.set_default(previous)
+
+
+@pytest.fixture
+def backend(backend_name: str) -> Iterator[Any]:
+    """The Backend under test, active (and the default) for the whole test."""
+    with backend_in_use(backend_name) as instance:
+        yield instance
 
 
 @pytest.fixture
