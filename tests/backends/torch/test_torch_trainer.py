@@ -8,7 +8,7 @@ evaluate and predict like the other backends, with Keras-on-torch style
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -18,23 +18,11 @@ torch = pytest.importorskip("torch")
 
 import lamina as keras  # noqa: E402
 from lamina import layers  # noqa: E402
-from lamina.backend import get_backend, state  # noqa: E402
+from lamina.backend import get_backend  # noqa: E402
 from lamina.backend.scopes import StatelessScope  # noqa: E402
 from lamina_torch import optimizers as torch_optimizers  # noqa: E402
 from lamina_torch.backend import TorchBackend  # noqa: E402
 from lamina_torch.trainer import TorchStepFunctions, convert_batch  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def torch_backend() -> Iterator[Any]:
-    backend = get_backend("torch")
-    previous = state.default_or_none()
-    state.set_default(backend)
-    try:
-        with state.backend_scope(backend):
-            yield backend
-    finally:
-        state.set_default(previous)
 
 
 @pytest.fixture(scope="module")
@@ -504,17 +492,13 @@ def test_jit_compile_true_matches_eager() -> None:
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
 
 
-@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
-def test_jit_compile_true_runs_the_fused_recurrent_kernels_outside_the_graph(cell: str) -> None:
-    """torch.compile cannot trace torch.lstm's oneDNN kernel on a CPU: the kernel runs
-    eagerly between compiled graphs, with the eager model's results."""
+def assert_jit_compile_trains_alike(build: Callable[[], keras.Model], x: np.ndarray, y: np.ndarray) -> None:
+    """`fit` with `jit_compile=True` leaves the weights `fit` leaves eagerly."""
     pytest.importorskip("torch._inductor")
-    rng = np.random.default_rng(0)
-    x, y = rng.normal(size=(16, 5, 3)).astype("float32"), rng.integers(0, 3, size=16)
     weights = []
     for jit_compile in (False, True):
         keras.utils.set_random_seed(3)
-        model = keras.Sequential([keras.Input((5, 3)), getattr(keras.layers, cell)(4), keras.layers.Dense(3)])
+        model = build()
         model.compile(
             optimizer=keras.optimizers.Adam(0.01),
             loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
@@ -524,6 +508,42 @@ def test_jit_compile_true_runs_the_fused_recurrent_kernels_outside_the_graph(cel
         weights.append([v.numpy() for v in model.trainable_variables])
     for got, expected in zip(weights[1], weights[0]):
         np.testing.assert_allclose(got, expected, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("cell", ["LSTM", "GRU"])
+def test_jit_compile_true_runs_the_fused_recurrent_kernels_outside_the_graph(cell: str) -> None:
+    """torch.compile cannot trace torch.lstm's oneDNN kernel on a CPU: the kernel runs
+    eagerly between compiled graphs, with the eager model's results."""
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(16, 5, 3)).astype("float32"), rng.integers(0, 3, size=16)
+    assert_jit_compile_trains_alike(
+        lambda: keras.Sequential([keras.Input((5, 3)), getattr(keras.layers, cell)(4), keras.layers.Dense(3)]), x, y
+    )
+
+
+def test_jit_compile_true_trains_convnets_alike() -> None:
+    """Channels-last convolutions and max pooling run as ATen kernels inside the
+    compiled graph (`lamina_torch.aten_kernels`), with the eager model's results;
+    a second model of another image size (the same step code, new shapes) gets a
+    graph of its own, with static shapes."""
+    rng = np.random.default_rng(4)
+    for size in (12, 13):
+        x, y = rng.normal(size=(24, size, size, 1)).astype("float32"), rng.integers(0, 3, size=24)
+
+        def convnet(size: int = size) -> keras.Model:
+            return keras.Sequential(
+                [
+                    keras.Input((size, size, 1)),
+                    layers.Conv2D(4, 3, activation="relu"),
+                    layers.MaxPooling2D(2),
+                    layers.Conv2D(6, 3, padding="same", activation="relu"),
+                    layers.MaxPooling2D(2, padding="same"),
+                    layers.Flatten(),
+                    layers.Dense(3),
+                ]
+            )
+
+        assert_jit_compile_trains_alike(convnet, x, y)
 
 
 def test_jit_compile_true_compiles_a_users_whole_train_step() -> None:

@@ -22,6 +22,7 @@ from lamina.backend.contract.conv_arithmetic import (
     same_padding,
 )
 from lamina.backend.contract.nn_composites import masked_logit
+from lamina_torch import aten_kernels
 from lamina_torch.core import convert, floatx_dtype, lamina_dtype, to_torch_dtype
 from lamina_torch.numpy import axis_arg, to_float
 
@@ -318,6 +319,12 @@ class TorchNNOps(NNOps):
         strides, padding, data_format, dilation = normalize_conv_arguments(
             x.ndim, strides, padding, data_format, dilation_rate, op="conv"
         )
+        if aten_kernels.use_for(x, data_format):
+            groups = conv_groups(x.shape[-1], tuple(kernel.shape), len(strides), op="conv")
+            pads = _same_pads(_to_channels_first(x, data_format), tuple(kernel.shape[:2]), strides, dilation)
+            if padding == "valid" or _symmetric(pads):
+                torch_padding = [0, 0] if padding == "valid" else [before for before, _ in pads]
+                return aten_kernels.conv2d_nhwc(x, _torch_kernel(kernel), strides, torch_padding, dilation, groups)
         x = _to_channels_first(x, data_format)
         groups = conv_groups(x.shape[1], tuple(kernel.shape), len(strides), op="conv")
         y = self._conv_channels_first(x, _torch_kernel(kernel), strides, padding, dilation, groups)
@@ -406,6 +413,9 @@ class TorchNNOps(NNOps):
                 torch_padding = tuple(before for before, _ in pads)
             else:
                 x = F.pad(x, _pad_arg(pads), value=float("-inf"))
+        if aten_kernels.use_for(inputs_nhwc := _from_channels_first(x, data_format), data_format):
+            pairs = (torch_padding,) * 2 if isinstance(torch_padding, int) else torch_padding
+            return aten_kernels.max_pool2d_nhwc(inputs_nhwc, window, strides, pairs)
         y = _MAX_POOL[len(window)](x, window, strides, torch_padding)
         return _from_channels_first(y, data_format)
 

@@ -192,7 +192,11 @@ class TorchStepFunctions(StepFunctions):
             self.model._clear_losses()
 
     def _compile(self, fn: Callable) -> Callable:
-        return torch.compile(fn)
+        # Static shapes: a new input shape (a partial last batch, another model
+        # sharing these methods' code) compiles a graph of its own rather than
+        # one with symbolic sizes, which shape arithmetic in ops (padding,
+        # pooling) cannot always branch on.
+        return torch.compile(fn, dynamic=False)
 
     def make_train_function(self) -> Callable[[Any], dict]:
         self._trainable = None
