@@ -8,8 +8,11 @@ The optimizers' update rules run fused (`lamina_torch.optimizers`).
 
 Steps run eagerly, like Keras's torch default. With `jit_compile=True` the
 forward pass and loss of the default `train_step` (and the whole test and
-predict steps) go through `torch.compile`; a user's own `train_step` is
-compiled whole, as Keras does.
+predict steps) go through `torch.compile`, with static shapes; a user's own
+`train_step` is compiled whole, as Keras does. Inside those graphs
+channels-last convolutions and max pooling keep ATen's kernels
+(`lamina_torch.aten_kernels`) and the fused recurrent kernels run between
+graphs (`lamina_torch.rnn`).
 
 Users who override `train_step` write it as Keras users do on torch:
 
