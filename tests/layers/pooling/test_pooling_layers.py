@@ -40,6 +40,17 @@ GLOBAL = [
     (layers.GlobalAveragePooling3D, {**FIRST}, (1, 3, 4, 2, 3), (1, 3)),
 ]
 
+# Bins of uneven widths, even widths (one strided pool), more bins than steps.
+ADAPTIVE = [
+    (layers.AdaptiveAveragePooling1D, {"output_size": 4}, (2, 9, 3), (2, 4, 3)),
+    (layers.AdaptiveAveragePooling2D, {"output_size": (3, 4)}, (2, 10, 7, 3), (2, 3, 4, 3)),
+    (layers.AdaptiveAveragePooling2D, {"output_size": 2, **FIRST}, (2, 3, 8, 6), (2, 3, 2, 2)),
+    (layers.AdaptiveAveragePooling3D, {"output_size": (2, 3, 2)}, (1, 5, 6, 4, 2), (1, 2, 3, 2, 2)),
+    (layers.AdaptiveMaxPooling1D, {"output_size": 5, **FIRST}, (2, 3, 3), (2, 3, 5)),
+    (layers.AdaptiveMaxPooling2D, {"output_size": (3, 4)}, (2, 10, 7, 3), (2, 3, 4, 3)),
+    (layers.AdaptiveMaxPooling3D, {"output_size": 2}, (1, 5, 4, 3, 2), (1, 2, 2, 2, 2)),
+]
+
 
 def _case_id(case: tuple) -> str:
     cls, kwargs, _, _ = case
@@ -48,7 +59,9 @@ def _case_id(case: tuple) -> str:
     return f"{cls.__name__}-{fmt}-{options or 'default'}"
 
 
-@pytest.mark.parametrize("cls,kwargs,shape,expected", WINDOWED + GLOBAL, ids=[_case_id(c) for c in WINDOWED + GLOBAL])
+@pytest.mark.parametrize(
+    "cls,kwargs,shape,expected", WINDOWED + GLOBAL + ADAPTIVE, ids=[_case_id(c) for c in WINDOWED + GLOBAL + ADAPTIVE]
+)
 def test_pooling_layer(backend: Any, cls: type, kwargs: dict, shape: tuple, expected: tuple) -> None:
     pytest.importorskip("keras")
     run_layer_test(
@@ -119,3 +132,25 @@ def test_input_errors_name_the_layer(backend: Any) -> None:
         layers.MaxPooling2D(name="pool")(np.zeros((2, 5, 3), "float32"))
     with pytest.raises(ValueError, match=r"'small'.*zero or negative"):
         layers.AveragePooling2D(4, name="small")(lamina.Input((3, 8, 2)))
+
+
+@pytest.mark.parametrize("output_size", [(2,), (2, 2, 2), "2", 2.5])
+def test_adaptive_pooling_rejects_output_sizes_of_the_wrong_kind(output_size: Any) -> None:
+    with pytest.raises(TypeError, match=r"`output_size` of AdaptiveMaxPooling2D must be an integer or a tuple"):
+        layers.AdaptiveMaxPooling2D(output_size)
+
+
+def test_adaptive_pool_op_names_a_wrong_output_size(backend: Any) -> None:
+    with pytest.raises(ValueError, match=r"tuple of 2 positive ints .* Received: output_size=\(0, 2\)"):
+        ops.adaptive_average_pool(np.zeros((1, 4, 4, 2), "float32"), (0, 2))
+
+
+def test_adaptive_pooling_in_a_functional_model(backend: Any) -> None:
+    """Symbolic shapes come from `output_size`, whatever the input's spatial size."""
+    inputs = lamina.Input((None, None, 3))
+    outputs = layers.AdaptiveAveragePooling2D((2, 3))(inputs)
+    assert tuple(outputs.shape) == (None, 2, 3, 3)
+    model = lamina.Model(inputs, outputs)
+    for size in ((6, 9), (5, 7)):
+        x = np.random.default_rng(2).normal(size=(1, *size, 3)).astype("float32")
+        assert ops.convert_to_numpy(model(x)).shape == (1, 2, 3, 3)

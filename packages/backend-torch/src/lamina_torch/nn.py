@@ -21,7 +21,7 @@ from lamina.backend.contract.conv_arithmetic import (
     normalize_pool_arguments,
     same_padding,
 )
-from lamina.backend.contract.nn_composites import masked_logit
+from lamina.backend.contract.nn_composites import adaptive_pool_sizes, masked_logit
 from lamina_torch import aten_kernels
 from lamina_torch.core import convert, floatx_dtype, lamina_dtype, to_torch_dtype
 from lamina_torch.numpy import axis_arg, to_float
@@ -44,6 +44,10 @@ _CONV = {1: F.conv1d, 2: F.conv2d, 3: F.conv3d}
 _CONV_TRANSPOSE = {1: F.conv_transpose1d, 2: F.conv_transpose2d, 3: F.conv_transpose3d}
 _MAX_POOL = {1: F.max_pool1d, 2: F.max_pool2d, 3: F.max_pool3d}
 _AVG_POOL = {1: F.avg_pool1d, 2: F.avg_pool2d, 3: F.avg_pool3d}
+_ADAPTIVE_POOL = {
+    "average": {1: F.adaptive_avg_pool1d, 2: F.adaptive_avg_pool2d, 3: F.adaptive_avg_pool3d},
+    "max": {1: F.adaptive_max_pool1d, 2: F.adaptive_max_pool2d, 3: F.adaptive_max_pool3d},
+}
 
 
 def _to_channels_first(x: Tensor, data_format: str) -> Tensor:
@@ -417,6 +421,20 @@ class TorchNNOps(NNOps):
             pairs = (torch_padding,) * 2 if isinstance(torch_padding, int) else torch_padding
             return aten_kernels.max_pool2d_nhwc(inputs_nhwc, window, strides, pairs)
         y = _MAX_POOL[len(window)](x, window, strides, torch_padding)
+        return _from_channels_first(y, data_format)
+
+    def adaptive_average_pool(self, inputs: Any, output_size: Any, data_format: str | None = None) -> Tensor:
+        return self._torch_adaptive_pool(inputs, output_size, data_format, "average")
+
+    def adaptive_max_pool(self, inputs: Any, output_size: Any, data_format: str | None = None) -> Tensor:
+        return self._torch_adaptive_pool(inputs, output_size, data_format, "max")
+
+    def _torch_adaptive_pool(self, inputs: Any, output_size: Any, data_format: str | None, mode: str) -> Tensor:
+        x = _tensor(inputs)
+        if not x.is_floating_point():  # torch's adaptive pools take floats: the composed default
+            return self._adaptive_pool(x, output_size, data_format, mode)
+        sizes, data_format = adaptive_pool_sizes(tuple(x.shape), output_size, data_format)
+        y = _ADAPTIVE_POOL[mode][len(sizes)](_to_channels_first(x, data_format), sizes)
         return _from_channels_first(y, data_format)
 
     def average_pool(

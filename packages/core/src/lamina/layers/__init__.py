@@ -62,6 +62,12 @@ from lamina.layers.normalization.layer_normalization import LayerNormalization a
 from lamina.layers.normalization.rms_normalization import RMSNormalization as RMSNormalization
 from lamina.layers.normalization.spectral_normalization import SpectralNormalization as SpectralNormalization
 from lamina.layers.normalization.unit_normalization import UnitNormalization as UnitNormalization
+from lamina.layers.pooling.adaptive_pooling import AdaptiveAveragePooling1D as AdaptiveAveragePooling1D
+from lamina.layers.pooling.adaptive_pooling import AdaptiveAveragePooling2D as AdaptiveAveragePooling2D
+from lamina.layers.pooling.adaptive_pooling import AdaptiveAveragePooling3D as AdaptiveAveragePooling3D
+from lamina.layers.pooling.adaptive_pooling import AdaptiveMaxPooling1D as AdaptiveMaxPooling1D
+from lamina.layers.pooling.adaptive_pooling import AdaptiveMaxPooling2D as AdaptiveMaxPooling2D
+from lamina.layers.pooling.adaptive_pooling import AdaptiveMaxPooling3D as AdaptiveMaxPooling3D
 from lamina.layers.pooling.average_pooling import AveragePooling1D as AveragePooling1D
 from lamina.layers.pooling.average_pooling import AveragePooling1D as AvgPool1D
 from lamina.layers.pooling.average_pooling import AveragePooling2D as AveragePooling2D
@@ -150,6 +156,12 @@ from lamina.layers.serialization import serialize as serialize
 __all__ = [
     "Activation",
     "ActivityRegularization",
+    "AdaptiveAveragePooling1D",
+    "AdaptiveAveragePooling2D",
+    "AdaptiveAveragePooling3D",
+    "AdaptiveMaxPooling1D",
+    "AdaptiveMaxPooling2D",
+    "AdaptiveMaxPooling3D",
     "Add",
     "AdditiveAttention",
     "AlphaDropout",

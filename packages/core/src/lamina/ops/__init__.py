@@ -48,6 +48,8 @@ from lamina.ops.math import rsqrt as rsqrt
 from lamina.ops.math import segment_max as segment_max
 from lamina.ops.math import segment_sum as segment_sum
 from lamina.ops.math import top_k as top_k
+from lamina.ops.nn import adaptive_average_pool as adaptive_average_pool
+from lamina.ops.nn import adaptive_max_pool as adaptive_max_pool
 from lamina.ops.nn import average_pool as average_pool
 from lamina.ops.nn import batch_normalization as batch_normalization
 from lamina.ops.nn import binary_crossentropy as binary_crossentropy

@@ -9,6 +9,8 @@ from lamina.ops.dispatch import make_op
 
 _C = NNOps
 
+adaptive_average_pool = make_op(_C.adaptive_average_pool, __name__)
+adaptive_max_pool = make_op(_C.adaptive_max_pool, __name__)
 average_pool = make_op(_C.average_pool, __name__)
 batch_normalization = make_op(_C.batch_normalization, __name__)
 binary_crossentropy = make_op(_C.binary_crossentropy, __name__)

@@ -249,6 +249,51 @@ class NNCompositeOps(OpNamespace):
         mse = np_.mean(np_.square(np_.subtract(x1, x2)))
         return np_.subtract(np_.multiply(20.0, np_.log10(max_val)), np_.multiply(10.0, np_.log10(mse)))
 
+    # -- adaptive pooling ---------------------------------------------------
+    def adaptive_average_pool(self, inputs: Tensor, output_size: Any, data_format: str | None = None) -> Tensor:
+        """Mean over the bins that split each spatial axis into `output_size` parts.
+
+        Bin `i` of an axis of size `n` covers `[floor(i * n / out), ceil((i + 1) * n / out))`,
+        as in PyTorch's `adaptive_avg_pool` and Keras.
+        """
+        return self._adaptive_pool(inputs, output_size, data_format, "average")
+
+    def adaptive_max_pool(self, inputs: Tensor, output_size: Any, data_format: str | None = None) -> Tensor:
+        """Maximum over the bins that split each spatial axis into `output_size` parts
+        (the bins of `adaptive_average_pool`)."""
+        return self._adaptive_pool(inputs, output_size, data_format, "max")
+
+    def _adaptive_pool(self, inputs: Tensor, output_size: Any, data_format: str | None, mode: str) -> Tensor:
+        # Separable: one axis at a time. Bins of an axis have two widths, `small`
+        # and `small + 1`; a stride-1 pool of each width, concatenated, and a
+        # gather of each bin's start give the axis in three ops (Keras's method).
+        core, np_ = self.backend.core, self._np
+        x = core.convert_to_tensor(inputs)
+        sizes, data_format = adaptive_pool_sizes(core.shape(x), output_size, data_format)
+        pool = self.backend.nn.max_pool if mode == "max" else self.backend.nn.average_pool
+        rank = len(sizes)
+        first_spatial = 1 if data_format == "channels_last" else 2
+        for k, out in enumerate(sizes):
+            axis = first_spatial + k
+            n = core.shape(x)[axis]
+            if n == out:
+                continue
+            if n % out == 0:  # equal, disjoint bins: one strided pool
+                window = tuple(n // out if i == k else 1 for i in range(rank))
+                x = pool(x, window, strides=window, padding="valid", data_format=data_format)
+                continue
+            starts, widths = adaptive_pool_bins(n, out)
+            parts, offsets, offset = [], {}, 0
+            for width in sorted(set(widths)):
+                window = tuple(width if i == k else 1 for i in range(rank))
+                parts.append(pool(x, window, strides=1, padding="valid", data_format=data_format))
+                offsets[width] = offset
+                offset += n - width + 1
+            pooled = parts[0] if len(parts) == 1 else np_.concatenate(parts, axis=axis)
+            gather = [start + offsets[width] for start, width in zip(starts, widths)]
+            x = np_.take(pooled, core.convert_to_tensor(gather, dtype="int32"), axis=axis)
+        return x
+
     # -- layout and encodings -----------------------------------------------
     def depth_to_space(self, x: Tensor, block_size: int, data_format: str = "channels_last") -> Tensor:
         """Moves blocks of channels into `block_size` x `block_size` spatial blocks (pixel shuffle)."""
@@ -389,3 +434,37 @@ def _float_tensor(namespace: OpNamespace, x: Any) -> Tensor:
 
         x = core.cast(x, floatx())
     return x
+
+
+def adaptive_pool_bins(size: int, output_size: int) -> tuple[list[int], list[int]]:
+    """Starts and widths of the `output_size` bins of an axis of `size` elements
+    (bin `i`: `[floor(i * size / output_size), ceil((i + 1) * size / output_size))`)."""
+    starts = [i * size // output_size for i in range(output_size)]
+    ends = [-(-(i + 1) * size // output_size) for i in range(output_size)]
+    return starts, [end - start for start, end in zip(starts, ends)]
+
+
+def adaptive_pool_sizes(shape: Any, output_size: Any, data_format: str | None) -> tuple[tuple[int, ...], str]:
+    """`output_size` as one positive int per spatial axis of `shape`, and the resolved data format."""
+    from lamina.backend.contract.conv_arithmetic import resolve_data_format
+
+    data_format = resolve_data_format(data_format, "adaptive_pool")
+    rank = len(shape) - 2
+    if rank not in (1, 2, 3):
+        raise ValueError(
+            f"Adaptive pooling takes inputs of rank 3, 4 or 5 (batch, 1-3 spatial axes, channels). "
+            f"Received an input of shape {tuple(shape)}"
+        )
+    sizes = (output_size,) * rank if isinstance(output_size, int) else tuple(output_size)
+    if len(sizes) != rank or not all(isinstance(v, int) and v > 0 for v in sizes):
+        raise ValueError(
+            f"`output_size` must be a positive int or a tuple of {rank} positive ints for an input with "
+            f"{rank} spatial axes. Received: output_size={output_size!r}"
+        )
+    spatial = tuple(shape[1:-1]) if data_format == "channels_last" else tuple(shape[2:])
+    for n in spatial:
+        if n is not None and n < 1:
+            raise ValueError(
+                f"Adaptive pooling needs non-empty spatial axes. Received an input of shape {tuple(shape)}"
+            )
+    return sizes, data_format

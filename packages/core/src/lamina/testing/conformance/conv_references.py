@@ -181,3 +181,25 @@ def average_pool(
     x: np.ndarray, pool_size: Any, strides: Any = None, padding: str = "valid", data_format: str = "channels_last"
 ) -> np.ndarray:
     return pool(x, pool_size, strides, padding, data_format, "average")
+
+
+def _adaptive_pool(x: np.ndarray, output_size: Any, data_format: str, mode: str) -> np.ndarray:
+    """Max or mean over bins `[floor(i * n / out), ceil((i + 1) * n / out))` per spatial axis."""
+    x = _channels_last(x.astype("float64"), data_format)
+    rank = x.ndim - 2
+    out_sizes = _as_tuple(output_size, rank)
+    sizes = x.shape[1:-1]
+    out = np.zeros((x.shape[0], *out_sizes, x.shape[-1]))
+    for position in np.ndindex(*out_sizes):
+        bins = tuple(slice(i * n // o, -(-(i + 1) * n // o)) for i, n, o in zip(position, sizes, out_sizes))
+        patch = x[(slice(None), *bins)].reshape(x.shape[0], -1, x.shape[-1])
+        out[(slice(None), *position)] = patch.max(axis=1) if mode == "max" else patch.mean(axis=1)
+    return _restore(out, data_format).astype("float32")
+
+
+def adaptive_max_pool(x: np.ndarray, output_size: Any, data_format: str = "channels_last") -> np.ndarray:
+    return _adaptive_pool(x, output_size, data_format, "max")
+
+
+def adaptive_average_pool(x: np.ndarray, output_size: Any, data_format: str = "channels_last") -> np.ndarray:
+    return _adaptive_pool(x, output_size, data_format, "average")

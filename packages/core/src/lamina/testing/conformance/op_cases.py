@@ -584,6 +584,15 @@ def _convolution_cases() -> list[OpCase]:
             **first,
         ),
         case("average_pool", "average_pool3d_same_strided", (f32(1, 5, 6, 4, 2), 3), strides=2, padding="same"),
+        case("adaptive_average_pool", "adaptive_average_pool1d", (f32(2, 9, 3), 4)),
+        case("adaptive_average_pool", "adaptive_average_pool2d_uneven_bins", (f32(2, 10, 7, 3), (3, 4))),
+        case("adaptive_average_pool", "adaptive_average_pool2d_even_bins", (f32(2, 8, 6, 3), (4, 3))),
+        case("adaptive_average_pool", "adaptive_average_pool2d_channels_first", (f32(2, 3, 5, 9), (2, 7)), **first),
+        case("adaptive_average_pool", "adaptive_average_pool3d_upsampling", (f32(1, 2, 5, 4, 2), (3, 2, 4))),
+        case("adaptive_max_pool", "adaptive_max_pool1d_upsampling", (f32(2, 3, 2), 5)),
+        case("adaptive_max_pool", "adaptive_max_pool2d_uneven_bins", (f32(2, 10, 7, 3), (3, 4))),
+        case("adaptive_max_pool", "adaptive_max_pool2d_channels_first", (f32(2, 3, 9, 6), 4), **first),
+        case("adaptive_max_pool", "adaptive_max_pool3d", (f32(1, 5, 6, 4, 2), (2, 3, 3))),
     ]
 
 
