@@ -60,7 +60,6 @@ _ALLOWED_MISSING: dict[str, dict[str, str]] = {
         "TFSMLayer": "loads a TF SavedModel as a layer: TF-only, not done",
         "MelSpectrogram": "audio preprocessing layer not implemented yet",
         "STFTSpectrogram": "audio layer (needs STFT initializer) not implemented yet",
-        "ReversibleEmbedding": "not implemented yet",
     },
     "metrics": {},
     "initializers": {

@@ -37,6 +37,7 @@ from lamina.layers.core.input_layer import Input as Input
 from lamina.layers.core.input_layer import InputLayer as InputLayer
 from lamina.layers.core.lambda_layer import Lambda as Lambda
 from lamina.layers.core.masking import Masking as Masking
+from lamina.layers.core.reversible_embedding import ReversibleEmbedding as ReversibleEmbedding
 from lamina.layers.core.wrapper import Wrapper as Wrapper
 from lamina.layers.input_spec import InputSpec as InputSpec
 from lamina.layers.layer import Layer as Layer
@@ -272,6 +273,7 @@ __all__ = [
     "Resizing",
     "RMSNormalization",
     "RNN",
+    "ReversibleEmbedding",
     "SeparableConv1D",
     "SeparableConv2D",
     "SeparableConvolution1D",
