@@ -6,6 +6,8 @@ configuration that takes them; eager code and `torch.export` never see them.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import numpy as np
@@ -16,6 +18,9 @@ torch = pytest.importorskip("torch")
 from lamina import ops  # noqa: E402
 from lamina_torch import aten_kernels  # noqa: E402
 
+aten_kernels.register()  # as the trainer does before it compiles a step
+from lamina_torch import custom_ops  # noqa: E402
+
 
 def _tensor(rng: np.random.Generator, *shape: int, grad: bool = True) -> Any:
     return torch.tensor(rng.normal(size=shape).astype("float32"), requires_grad=grad)
@@ -24,12 +29,12 @@ def _tensor(rng: np.random.Generator, *shape: int, grad: bool = True) -> Any:
 def test_custom_ops_pass_opcheck() -> None:
     rng = np.random.default_rng(0)
     x, weight = _tensor(rng, 2, 7, 6, 4), _tensor(rng, 6, 2, 3, 3)
-    torch.library.opcheck(aten_kernels._conv2d, (x, weight, [2, 1], [1, 1], [1, 2], 2))
+    torch.library.opcheck(custom_ops._conv2d, (x, weight, [2, 1], [1, 1], [1, 2], 2))
     grad = _tensor(rng, 2, 4, 4, 6, grad=False)
     torch.library.opcheck(
-        aten_kernels._conv2d_backward, (grad, x.detach(), weight.detach(), [2, 1], [1, 1], [1, 2], 2, True)
+        custom_ops._conv2d_backward, (grad, x.detach(), weight.detach(), [2, 1], [1, 1], [1, 2], 2, True)
     )
-    torch.library.opcheck(aten_kernels._max_pool2d, (x, [3, 2], [2, 2], [1, 1]))
+    torch.library.opcheck(custom_ops._max_pool2d, (x, [3, 2], [2, 2], [1, 1]))
 
 
 CONVOLUTIONS = [
@@ -128,3 +133,15 @@ def test_torch_export_keeps_standard_aten_ops() -> None:
 
     graph = str(torch.export.export(Block(), (x, kernel)).graph)
     assert "max_pool2d" in graph and "lamina" not in graph
+
+
+def test_importing_the_backend_registers_no_custom_op() -> None:
+    """Registered at import, the ops made gloo worker processes abort at exit now and
+    then: only compiling a step registers them."""
+    code = (
+        "import sys, torch, lamina, lamina_torch.backend, lamina_torch.nn, lamina_torch.trainer; "
+        "assert 'lamina_torch.custom_ops' not in sys.modules; "
+        "assert not hasattr(torch.ops.lamina, 'conv2d_nhwc')"
+    )
+    completed = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr[-2000:]

@@ -47,6 +47,7 @@ from lamina.backend.contract import StepFunctions
 from lamina.layers import layer as layer_module
 from lamina.trainers.trainer import Trainer
 from lamina.utils import unpack_x_y_sample_weight
+from lamina_torch import aten_kernels
 from lamina_torch.core import _from_numpy, _state
 
 
@@ -199,6 +200,7 @@ class TorchStepFunctions(StepFunctions):
         # sharing these methods' code) compiles a graph of its own rather than
         # one with symbolic sizes, which shape arithmetic in ops (padding,
         # pooling) cannot always branch on.
+        aten_kernels.register()
         return torch.compile(fn, dynamic=False)
 
     def make_train_function(self) -> Callable[[Any], dict]:
