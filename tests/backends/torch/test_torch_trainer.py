@@ -546,6 +546,31 @@ def test_jit_compile_true_trains_convnets_alike() -> None:
         assert_jit_compile_trains_alike(convnet, x, y)
 
 
+def test_jit_compile_true_compiles_each_models_steps_whatever_came_before(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dynamo limits the graphs kept per code object (here 2); every model's steps
+    run the same methods, so each compiled step gets a copy of its code."""
+    import torch._dynamo
+
+    graphs: list = []
+
+    def count(graph: Any, example_inputs: Any) -> Any:
+        graphs.append(graph)
+        return graph.forward
+
+    compile_ = torch.compile
+    monkeypatch.setattr(torch, "compile", lambda fn, **kwargs: compile_(fn, backend=count, **kwargs))
+    x, y = numbers(samples=16)
+    with torch._dynamo.config.patch(recompile_limit=2):
+        for width in (3, 4, 5, 6):
+            model = keras.Sequential([keras.Input((6,)), layers.Dense(width, activation="relu"), layers.Dense(3)])
+            model.compile(
+                optimizer="adam", loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True), jit_compile=True
+            )
+            before = len(graphs)
+            model.fit(x, y, batch_size=8, epochs=1, verbose=0)
+            assert len(graphs) > before, f"the model of width {width} trained without compiling"
+
+
 def test_jit_compile_true_compiles_a_users_whole_train_step() -> None:
     """As Keras does on torch; the optimizer update inside is traced (the fused
     kernels stay out of compiled code)."""

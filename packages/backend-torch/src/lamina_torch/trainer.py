@@ -36,6 +36,7 @@ which must be reset to None before the next step; see
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable
 from typing import Any
 
@@ -119,6 +120,26 @@ def gradients(loss: Any, variables: list) -> list:
     return grads
 
 
+def _own_code(fn: Callable) -> Callable:
+    """`fn` (a bound method) over a copy of its code object. Dynamo keeps the
+    graphs it compiles per code object, with a limit (8) on how many: every
+    model's steps share the same methods, so without a copy the ninth model
+    compiled in a process would run eagerly."""
+    if not isinstance(fn, types.MethodType):
+        return fn
+    function = fn.__func__
+    copy = types.FunctionType(
+        function.__code__.replace(),
+        function.__globals__,
+        function.__name__,
+        function.__defaults__,
+        function.__closure__,
+    )
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__qualname__ = function.__qualname__
+    return types.MethodType(copy, fn.__self__)
+
+
 def _overrides(model: Any, name: str) -> bool:
     return getattr(type(model), name) is not getattr(Trainer, name)
 
@@ -196,12 +217,11 @@ class TorchStepFunctions(StepFunctions):
             self.model._clear_losses()
 
     def _compile(self, fn: Callable) -> Callable:
-        # Static shapes: a new input shape (a partial last batch, another model
-        # sharing these methods' code) compiles a graph of its own rather than
-        # one with symbolic sizes, which shape arithmetic in ops (padding,
-        # pooling) cannot always branch on.
+        # Static shapes: a new input shape (a partial last batch, say) compiles
+        # a graph of its own rather than one with symbolic sizes, which shape
+        # arithmetic in ops (padding, pooling) cannot always branch on.
         aten_kernels.register()
-        return torch.compile(fn, dynamic=False)
+        return torch.compile(_own_code(fn), dynamic=False)
 
     def make_train_function(self) -> Callable[[Any], dict]:
         self._trainable = None
