@@ -88,6 +88,20 @@ def _symmetric(pads: list, window: tuple | None = None) -> bool:
     return window is None or all(before <= k // 2 for (before, _), k in zip(pads, window))
 
 
+def _torch_padding(
+    x: Tensor, window: tuple, strides: tuple, dilation: tuple, padding: str, pool: bool = False
+) -> tuple:
+    """`(torch_padding, pads)` for Keras's `padding` on channels-first `x`: torch's own
+    per-axis `padding` argument, or None when "same" pads unevenly and `x` must be
+    padded by `pads` first (each `(before, after)`)."""
+    if padding != "same":
+        return (0,) * len(window), None
+    pads = _same_pads(x, window, strides, dilation)
+    if _symmetric(pads, window if pool else None):
+        return tuple(before for before, _ in pads), pads
+    return None, pads
+
+
 class TorchNNOps(NNOps):
     def relu(self, x: Any) -> Tensor:
         x = _tensor(x)
@@ -300,13 +314,9 @@ class TorchNNOps(NNOps):
         groups: int,
     ) -> Tensor:
         rank = x.ndim - 2
-        torch_padding: Any = 0
-        if padding == "same":
-            pads = _same_pads(x, tuple(weight.shape[2:]), strides, dilation)
-            if _symmetric(pads):
-                torch_padding = tuple(before for before, _ in pads)
-            else:
-                x = F.pad(x, _pad_arg(pads))
+        torch_padding, pads = _torch_padding(x, tuple(weight.shape[2:]), strides, dilation, padding)
+        if torch_padding is None:
+            x, torch_padding = F.pad(x, _pad_arg(pads)), 0
         return _CONV[rank](x, weight, None, strides, torch_padding, dilation, groups)
 
     def conv(
@@ -324,10 +334,10 @@ class TorchNNOps(NNOps):
             x.ndim, strides, padding, data_format, dilation_rate, op="conv"
         )
         if aten_kernels.use_for(x, data_format):
-            groups = conv_groups(x.shape[-1], tuple(kernel.shape), len(strides), op="conv")
-            pads = _same_pads(_to_channels_first(x, data_format), tuple(kernel.shape[:2]), strides, dilation)
-            if padding == "valid" or _symmetric(pads):
-                torch_padding = [0, 0] if padding == "valid" else [before for before, _ in pads]
+            window = tuple(kernel.shape[:-2])
+            torch_padding, _ = _torch_padding(_to_channels_first(x, data_format), window, strides, dilation, padding)
+            if torch_padding is not None:  # uneven "same" padding: the generic path, inside the graph
+                groups = conv_groups(x.shape[-1], tuple(kernel.shape), len(strides), op="conv")
                 return aten_kernels.conv2d_nhwc(x, _torch_kernel(kernel), strides, torch_padding, dilation, groups)
         x = _to_channels_first(x, data_format)
         groups = conv_groups(x.shape[1], tuple(kernel.shape), len(strides), op="conv")
@@ -409,17 +419,13 @@ class TorchNNOps(NNOps):
         window, strides, padding, data_format = normalize_pool_arguments(
             x.ndim, pool_size, strides, padding, data_format, op="max_pool"
         )
+        compiled = aten_kernels.use_for(x, data_format)
         x = _to_channels_first(x, data_format)
-        torch_padding: Any = 0
-        if padding == "same":
-            pads = _same_pads(x, window, strides, (1,) * len(window))
-            if _symmetric(pads, window):
-                torch_padding = tuple(before for before, _ in pads)
-            else:
-                x = F.pad(x, _pad_arg(pads), value=float("-inf"))
-        if aten_kernels.use_for(inputs_nhwc := _from_channels_first(x, data_format), data_format):
-            pairs = (torch_padding,) * 2 if isinstance(torch_padding, int) else torch_padding
-            return aten_kernels.max_pool2d_nhwc(inputs_nhwc, window, strides, pairs)
+        torch_padding, pads = _torch_padding(x, window, strides, (1,) * len(window), padding, pool=True)
+        if torch_padding is None:
+            x, torch_padding = F.pad(x, _pad_arg(pads), value=float("-inf")), (0,) * len(window)
+        if compiled:
+            return aten_kernels.max_pool2d_nhwc(_from_channels_first(x, data_format), window, strides, torch_padding)
         y = _MAX_POOL[len(window)](x, window, strides, torch_padding)
         return _from_channels_first(y, data_format)
 
