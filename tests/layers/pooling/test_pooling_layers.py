@@ -154,3 +154,10 @@ def test_adaptive_pooling_in_a_functional_model(backend: Any) -> None:
     for size in ((6, 9), (5, 7)):
         x = np.random.default_rng(2).normal(size=(1, *size, 3)).astype("float32")
         assert ops.convert_to_numpy(model(x)).shape == (1, 2, 3, 3)
+
+
+def test_adaptive_pool_op_names_a_wrong_rank_or_an_empty_axis(backend: Any) -> None:
+    with pytest.raises(ValueError, match=r"inputs of rank 3, 4 or 5 .* Received an input of shape \(2, 3\)"):
+        ops.adaptive_max_pool(np.zeros((2, 3), "float32"), 1)
+    with pytest.raises(ValueError, match=r"non-empty spatial axes\. Received an input of shape \(1, 0, 4, 2\)"):
+        ops.adaptive_average_pool(np.zeros((1, 0, 4, 2), "float32"), 2)
